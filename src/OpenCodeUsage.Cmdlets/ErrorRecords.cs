@@ -1,0 +1,23 @@
+using System.Management.Automation;
+
+namespace OpenCodeUsage.Commands;
+
+/// <summary>Maps Core's failures to PowerShell error records with stable ids, categories and targets.</summary>
+internal static class ErrorRecords
+{
+    public static ErrorRecord From(OpenCodeUsageException failure) =>
+        new(failure, failure.ErrorId, Category(failure.Kind), failure.Target);
+
+    public static ErrorRecord From(OperationCanceledException canceled) =>
+        new(canceled, "OperationStopped", ErrorCategory.OperationStopped, null);
+
+    public static ErrorCategory Category(FailureKind kind) => kind switch
+    {
+        FailureKind.NotFound => ErrorCategory.ObjectNotFound,
+        FailureKind.ReadFailed => ErrorCategory.ReadError,
+        FailureKind.InvalidData => ErrorCategory.InvalidData,
+        FailureKind.Unavailable => ErrorCategory.ResourceUnavailable,
+        FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        _ => ErrorCategory.NotSpecified,
+    };
+}

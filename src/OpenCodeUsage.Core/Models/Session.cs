@@ -1,0 +1,58 @@
+namespace OpenCodeUsage;
+
+/// <summary>One OpenCode session with what its messages add up to.</summary>
+public sealed class Session
+{
+    public required string Id { get; init; }
+    public string? Title { get; init; }
+    public string? ProjectId { get; init; }
+    public string? ProjectName { get; init; }
+    public string? Directory { get; init; }
+
+    /// <summary>The session that started this one as a subagent (the task tool), if any.</summary>
+    public string? ParentId { get; init; }
+
+    /// <summary>The session this one was forked from, told from the messages it copied.</summary>
+    public string? ForkOfId { get; init; }
+
+    public string? Agent { get; init; }
+    public string? ProviderId { get; init; }
+    public string? ModelId { get; init; }
+
+    /// <summary>provider/model, as OpenCode's -m flag takes it.</summary>
+    public string? Model => ModelId is null ? null : ProviderId is null ? ModelId : $"{ProviderId}/{ModelId}";
+
+    public DateTimeOffset Created { get; init; }
+    public DateTimeOffset Updated { get; init; }
+    public DateTimeOffset? Archived { get; init; }
+
+    /// <summary>Messages of every role.</summary>
+    public int MessageCount { get; init; }
+
+    /// <summary>Assistant messages (model replies), each a billed call.</summary>
+    public int AssistantMessageCount { get; init; }
+
+    public long InputTokens { get; init; }
+
+    /// <summary>Output tokens without reasoning, in every OpenCode version.</summary>
+    public long OutputTokens { get; init; }
+
+    public long ReasoningTokens { get; init; }
+    public long CacheReadTokens { get; init; }
+    public long CacheWriteTokens { get; init; }
+    public long TotalTokens { get; init; }
+
+    /// <summary>Cost in USD as OpenCode stored it, summed over the session's messages (fork copies included, as OpenCode counts them).</summary>
+    public decimal Cost { get; init; }
+
+    /// <summary>Cost of what this session itself caused: without the history a fork copied from its source.</summary>
+    public decimal OwnCost { get; init; }
+
+    /// <summary>The OpenCode version that created the session.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>The data directory the session was read from.</summary>
+    public string? DataPath { get; init; }
+
+    public override string ToString() => Id;
+}

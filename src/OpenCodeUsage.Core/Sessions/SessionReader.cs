@@ -1,0 +1,124 @@
+using OpenCodeUsage.Accounting;
+using OpenCodeUsage.Discovery;
+using OpenCodeUsage.Storage;
+
+namespace OpenCodeUsage.Sessions;
+
+/// <summary>Reads sessions with figures computed from their messages, so every OpenCode version reads alike.</summary>
+public static class SessionReader
+{
+    /// <summary>Sessions matching <paramref name="query"/>, most recently updated first.</summary>
+    public static IReadOnlyList<Session> Read(SessionQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics,
+        Action<ReadProgress>? progress, CancellationToken cancellationToken)
+    {
+        var sources = DataLocator.Resolve(query.DataPaths, environment);
+        var ledger = new UsageLedger();
+        var catalog = DataReader.Read(sources, ledger, diagnostics, progress, cancellationToken);
+        ledger.Resolve();
+        ReportMalformed(ledger, diagnostics);
+
+        var sessions = catalog.Sessions.Values
+            .Where(s => Matches(s, catalog, query))
+            .Select(s => ToSession(s, catalog, ledger))
+            .OrderByDescending(s => s.Updated)
+            .ThenByDescending(s => s.Id, StringComparer.Ordinal);
+        return (query.First is { } first ? sessions.Take(first) : sessions).ToList();
+    }
+
+    internal static void ReportMalformed(UsageLedger ledger, ReadDiagnostics diagnostics)
+    {
+        foreach (var (store, count) in ledger.MalformedRows)
+        {
+            diagnostics.Warn($"Skipped {count} malformed message row(s) in '{store.Path}'.");
+        }
+    }
+
+    private static bool Matches(SessionRecord s, DataCatalog catalog, SessionQuery query)
+    {
+        if (query.RootOnly && s.ParentId is not null)
+        {
+            return false;
+        }
+
+        if (query.IdFilter is { } id && !id(s.Id))
+        {
+            return false;
+        }
+
+        if (query.TitleFilter is { } title && !title(s.Title ?? string.Empty))
+        {
+            return false;
+        }
+
+        if (query.After is { } after && s.Updated < after.ToUnixTimeMilliseconds())
+        {
+            return false;
+        }
+
+        if (query.Before is { } before && s.Created >= before.ToUnixTimeMilliseconds())
+        {
+            return false;
+        }
+
+        if (query.ProjectFilter is { } projectFilter)
+        {
+            var project = catalog.ProjectOf(s);
+            var names = new[] { project?.DisplayName, s.ProjectId, project?.Worktree };
+            if (!names.Any(n => n is not null && projectFilter(n)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Session ToSession(SessionRecord s, DataCatalog catalog, UsageLedger ledger)
+    {
+        ledger.Tallies.TryGetValue(s, out var tally);
+        var raw = tally?.Raw ?? default;
+        var project = catalog.ProjectOf(s);
+        return new Session
+        {
+            Id = s.Id,
+            Title = s.Title,
+            ProjectId = s.ProjectId,
+            ProjectName = project?.DisplayName ?? (s.Directory is null ? s.ProjectId : ProjectRecord.PathLeaf(s.Directory)),
+            Directory = s.Directory,
+            ParentId = s.ParentId,
+            ForkOfId = tally?.ForkOfId,
+            Agent = s.Agent ?? tally?.Agent,
+            ProviderId = tally?.LastProviderId ?? s.ProviderId,
+            ModelId = tally?.LastModelId ?? s.ModelId,
+            Created = Time.FromUnixMilliseconds(s.Created),
+            Updated = Time.FromUnixMilliseconds(s.Updated),
+            Archived = s.Archived is { } a ? Time.FromUnixMilliseconds(a) : null,
+            MessageCount = tally?.MessageCount ?? 0,
+            AssistantMessageCount = raw.Messages,
+            InputTokens = raw.Input,
+            OutputTokens = raw.Output,
+            ReasoningTokens = raw.Reasoning,
+            CacheReadTokens = raw.CacheRead,
+            CacheWriteTokens = raw.CacheWrite,
+            TotalTokens = raw.Total,
+            Cost = raw.Cost,
+            OwnCost = tally?.Own.Cost ?? 0m,
+            Version = s.Version,
+            DataPath = s.Store.DataDirectory,
+        };
+    }
+}
+
+/// <summary>Sessions without their figures: ids and titles for tab completion, read without touching messages.</summary>
+public static class SessionDirectory
+{
+    public static IReadOnlyList<(string Id, string? Title, DateTimeOffset Updated)> List(
+        IReadOnlyList<string> dataPaths, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
+        var catalog = DataReader.Read(DataLocator.Resolve(dataPaths, environment), null, new ReadDiagnostics(), null, cancellationToken);
+        return catalog.Sessions.Values
+            .OrderByDescending(s => s.Updated)
+            .Select(s => (s.Id, s.Title, Time.FromUnixMilliseconds(s.Updated)))
+            .ToList();
+    }
+}

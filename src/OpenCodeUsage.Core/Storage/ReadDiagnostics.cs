@@ -1,0 +1,18 @@
+namespace OpenCodeUsage.Storage;
+
+/// <summary>What went wrong while reading, without stopping the read: failed stores and skipped rows.</summary>
+public sealed class ReadDiagnostics
+{
+    private readonly List<OpenCodeUsageException> _failures = [];
+    private readonly List<string> _warnings = [];
+
+    /// <summary>Stores that could not be read at all (each becomes one error record).</summary>
+    public IReadOnlyList<OpenCodeUsageException> Failures => _failures;
+
+    /// <summary>Things the user should know, e.g. how many malformed rows were skipped and where.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    internal void Fail(OpenCodeUsageException failure) => _failures.Add(failure);
+
+    internal void Warn(string warning) => _warnings.Add(warning);
+}

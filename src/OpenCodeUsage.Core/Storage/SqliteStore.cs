@@ -1,0 +1,234 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace OpenCodeUsage.Storage;
+
+/// <summary>Reads projects, sessions and messages from one OpenCode database, inside one short read transaction.</summary>
+internal sealed class SqliteStore : IDisposable
+{
+    private const int CancellationCheckInterval = 1024;
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction _snapshot;
+
+    private SqliteStore(StoreRef store, SqliteConnection connection)
+    {
+        Store = store;
+        _connection = connection;
+        // Deferred: a plain BEGIN takes a write lock in Microsoft.Data.Sqlite; we only ever read.
+        _snapshot = connection.BeginTransaction(deferred: true);
+        Schema = DatabaseSchema.Read(connection);
+    }
+
+    public StoreRef Store { get; }
+
+    public DatabaseSchema Schema { get; }
+
+    public static SqliteStore Open(StoreRef store)
+    {
+        var connection = SqliteConnector.OpenReadOnly(store.Path);
+        try
+        {
+            return new SqliteStore(store, connection);
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw SqliteConnector.Describe(ex, store.Path);
+        }
+    }
+
+    public List<ProjectRecord> ReadProjects()
+    {
+        var projects = new List<ProjectRecord>();
+        if (!Schema.Has("project", "id"))
+        {
+            return projects;
+        }
+
+        Query(
+            $"SELECT id, {Schema.ColumnOrNull("project", "worktree")}, {Schema.ColumnOrNull("project", "name")} FROM project",
+            reader => projects.Add(new ProjectRecord
+            {
+                Id = reader.GetString(0),
+                Worktree = reader.IsDBNull(1) ? null : reader.GetString(1),
+                Name = reader.IsDBNull(2) ? null : reader.GetString(2),
+            }));
+        return projects;
+    }
+
+    public List<SessionRecord> ReadSessions()
+    {
+        var sessions = new List<SessionRecord>();
+        if (!Schema.HasAll("session", "id", "time_created"))
+        {
+            throw new OpenCodeUsageException(
+                "DatabaseSchemaUnsupported", FailureKind.InvalidData,
+                $"'{Store.Path}' has no session table with id and time_created columns; is it an OpenCode database?",
+                Store.Path);
+        }
+
+        string C(string column) => Schema.ColumnOrNull("session", column);
+        var sql = $"SELECT id, {C("project_id")}, {C("parent_id")}, {C("title")}, {C("directory")}, {C("version")}, " +
+                  $"{C("agent")}, {C("model")}, time_created, {C("time_updated")}, {C("time_archived")} FROM session";
+        Query(sql, reader =>
+        {
+            var (provider, model) = ParseSessionModel(reader.IsDBNull(7) ? null : reader.GetString(7));
+            var created = reader.GetInt64(8);
+            sessions.Add(new SessionRecord
+            {
+                Id = reader.GetString(0),
+                ProjectId = GetString(reader, 1),
+                ParentId = GetString(reader, 2),
+                Title = GetString(reader, 3),
+                Directory = GetString(reader, 4),
+                Version = GetString(reader, 5),
+                Agent = GetString(reader, 6),
+                ProviderId = provider,
+                ModelId = model,
+                Created = created,
+                Updated = reader.IsDBNull(9) ? created : reader.GetInt64(9),
+                Archived = reader.IsDBNull(10) ? null : reader.GetInt64(10),
+                Store = Store,
+            });
+        });
+        return sessions;
+    }
+
+    /// <summary>
+    /// Streams every message row to <paramref name="sink"/>, for the sessions <paramref name="owner"/> assigns to this store.
+    /// Uses SQLite's own buffers (no copy of the JSON) because this loop is the whole cost of a report.
+    /// </summary>
+    public void ScanMessages(Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
+        Action<long>? progress, CancellationToken cancellationToken)
+    {
+        if (!Schema.HasAll("message", "id", "session_id", "data"))
+        {
+            return;
+        }
+
+        var timeColumn = Schema.ColumnOrNull("message", "time_created");
+        var db = _connection.Handle!;
+        var rc = raw.sqlite3_prepare_v2(db, $"SELECT session_id, id, {timeColumn}, data FROM message", out sqlite3_stmt statement);
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
+                $"Reading messages from '{Store.Path}' failed: {raw.sqlite3_errmsg(db).utf8_to_string()}", Store.Path);
+        }
+
+        using (statement)
+        {
+            byte[] lastSessionKey = [];
+            SessionRecord? lastSession = null;
+            long rows = 0;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                if (++rows % CancellationCheckInterval == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress?.Invoke(rows);
+                }
+
+                var sessionKey = raw.sqlite3_column_blob(statement, 0);
+                if (!sessionKey.SequenceEqual(lastSessionKey))
+                {
+                    lastSessionKey = sessionKey.ToArray();
+                    lastSession = owner(Encoding.UTF8.GetString(sessionKey));
+                }
+
+                if (lastSession is null)
+                {
+                    continue;
+                }
+
+                var data = raw.sqlite3_column_blob(statement, 3);
+                if (!MessagePayload.TryParse(data, out var payload, strings))
+                {
+                    sink.Malformed(Store, raw.sqlite3_column_text(statement, 1).utf8_to_string());
+                    continue;
+                }
+
+                if (raw.sqlite3_column_type(statement, 2) == raw.SQLITE_INTEGER)
+                {
+                    var created = raw.sqlite3_column_int64(statement, 2);
+                    if (payload.Created == 0)
+                    {
+                        payload.Created = created;
+                    }
+                }
+
+                var wantId = sink.WantsMessageIds || payload.Created < lastSession.Created;
+                var id = wantId ? raw.sqlite3_column_text(statement, 1).utf8_to_string() : null;
+                sink.Accept(lastSession, id, ref payload);
+            }
+
+            progress?.Invoke(rows);
+            if (rc != raw.SQLITE_DONE)
+            {
+                var message = raw.sqlite3_errmsg(db).utf8_to_string();
+                throw rc switch
+                {
+                    raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB => new OpenCodeUsageException("DatabaseCorrupt", FailureKind.InvalidData,
+                        $"'{Store.Path}' is damaged: {message}", Store.Path),
+                    _ => new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
+                        $"Reading messages from '{Store.Path}' failed: {message}", Store.Path),
+                };
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _snapshot.Dispose();
+        _connection.Dispose();
+    }
+
+    private void Query(string sql, Action<SqliteDataReader> row)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = _snapshot;
+        command.CommandText = sql;
+        try
+        {
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                row(reader);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteConnector.Describe(ex, Store.Path);
+        }
+    }
+
+    private static string? GetString(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal)?.ToString();
+
+    /// <summary>The session's model column: {"id","providerID","variant"} since 1.15.</summary>
+    private static (string? Provider, string? Model) ParseSessionModel(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, null);
+            }
+
+            string? Read(string name) =>
+                doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            return (Read("providerID"), Read("id") ?? Read("modelID"));
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+}
