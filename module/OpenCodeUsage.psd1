@@ -1,5 +1,6 @@
 @{
     RootModule           = 'OpenCodeUsage.dll'
+    RequiredAssemblies   = @('OpenCodeUsage.Models.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5b0f3c7e-2d7a-4c61-9f4e-8a1d2c6e9b37'
     Author               = 'OpenCodeUsage contributors'

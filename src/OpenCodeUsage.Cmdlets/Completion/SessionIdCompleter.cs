@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
 using OpenCodeUsage.Sessions;
 
 namespace OpenCodeUsage.Commands.Completion;
@@ -50,7 +49,15 @@ public sealed class SessionIdCompleter : IArgumentCompleter
             IEnumerable many => many.Cast<object>().Select(o => o?.ToString() ?? string.Empty),
             _ => [],
         };
-        var location = Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath ?? Environment.CurrentDirectory;
-        return paths.Where(p => p.Length > 0).Select(p => Path.GetFullPath(p, location)).ToList();
+        return paths.Where(p => p.Length > 0).Select(ResolveAgainstCurrentLocation).ToList();
+    }
+
+    /// <summary>Relative to PowerShell's location (not the process directory), ~ and drives included, as the cmdlet resolves it.</summary>
+    private static string ResolveAgainstCurrentLocation(string path)
+    {
+        // Completion runs inside a pipeline, where SessionStateProxy calls are refused; a nested pipeline is allowed.
+        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        ps.AddScript("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($args[0])").AddArgument(path);
+        return ps.Invoke().FirstOrDefault()?.BaseObject as string ?? path;
     }
 }

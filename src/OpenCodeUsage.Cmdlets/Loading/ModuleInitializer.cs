@@ -5,12 +5,14 @@ using System.Runtime.Loader;
 namespace OpenCodeUsage.Commands.Loading;
 
 /// <summary>
-/// Sends the one assembly the cmdlets reference directly, OpenCodeUsage.Core, to the module's load context;
-/// everything Core needs is then resolved there first.
+/// Sends OpenCodeUsage.Core, the one assembly the cmdlets call into, to the module's load context, where
+/// everything Core needs is then resolved first. The output types (OpenCodeUsage.Models) stay in the
+/// default context, shared by Core, the cmdlets and scripts.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
     private const string CoreAssemblyName = "OpenCodeUsage.Core";
+    private const string ModelsAssemblyName = "OpenCodeUsage.Models";
     private static int s_registered;
 
     public void OnImport() => Register();
@@ -30,6 +32,11 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         }
     }
 
-    private static Assembly? ResolveCore(AssemblyLoadContext context, AssemblyName name) =>
-        name.Name == CoreAssemblyName ? ModuleLoadContext.Instance.LoadFromAssemblyName(name) : null;
+    private static Assembly? ResolveCore(AssemblyLoadContext context, AssemblyName name) => name.Name switch
+    {
+        CoreAssemblyName => ModuleLoadContext.Instance.LoadFromAssemblyName(name),
+        // Normally loaded already by the manifest's RequiredAssemblies; this covers hosts that load the dll alone.
+        ModelsAssemblyName => context.LoadFromAssemblyPath(Path.Combine(NativeSqlite.ModuleDirectory, ModelsAssemblyName + ".dll")),
+        _ => null,
+    };
 }

@@ -102,8 +102,10 @@ internal static class NativeSqlite
         }
     }
 
-    internal static string DependencyDirectory { get; } =
-        Path.Combine(Path.GetDirectoryName(typeof(NativeSqlite).Assembly.Location) ?? AppContext.BaseDirectory, "dependencies");
+    internal static string ModuleDirectory { get; } =
+        Path.GetDirectoryName(typeof(NativeSqlite).Assembly.Location) ?? AppContext.BaseDirectory;
+
+    internal static string DependencyDirectory { get; } = Path.Combine(ModuleDirectory, "dependencies");
 
     internal static Assembly ThisAssembly => typeof(NativeSqlite).Assembly;
 }

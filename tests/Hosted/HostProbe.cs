@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace OpenCodeUsage.Tests.Hosted;
+
+/// <summary>
+/// Runs a script in a new PowerShell host process (tests/HostProbe). Load contexts and native libraries
+/// are per process, so each isolation scenario needs a process whose history it controls.
+/// </summary>
+internal static class HostProbe
+{
+    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    public static string OtherModule => Path.Combine(RepoPaths.Root, "tests", "OtherModule", "bin", Configuration, "net8.0", "OtherModule.dll");
+
+    public static (List<string> Output, List<string> Errors) Run(string script, IDictionary<string, string?>? environment = null)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"ocu-probe-{Guid.NewGuid():N}.ps1");
+        File.WriteAllText(file, script);
+        try
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "HostProbe", "bin", Configuration, "net10.0", "HostProbe.dll"));
+            start.ArgumentList.Add(file);
+            foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+            {
+                start.Environment[key] = value;
+            }
+
+            using var process = Process.Start(start)!;
+            process.StandardInput.Close();
+            var stderr = process.StandardError.ReadToEndAsync();
+            var lines = process.StandardOutput.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+            if (!process.WaitForExit(120_000))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("HostProbe did not finish in 2 minutes");
+            }
+
+            Assert.True(process.ExitCode == 0, "HostProbe failed: " + stderr.Result);
+            return (lines.Where(l => l.StartsWith("OUT: ", StringComparison.Ordinal)).Select(l => l[5..]).ToList(),
+                    lines.Where(l => l.StartsWith("ERR: ", StringComparison.Ordinal)).Select(l => l[5..]).ToList());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    public static string Quote(string path) => "'" + path.Replace("'", "''") + "'";
+}
