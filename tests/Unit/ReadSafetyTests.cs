@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using OpenCodeUsage.Sessions;
+using OpenCodeUsage.Storage;
+using Xunit;
+
+namespace OpenCodeUsage.Tests;
+
+/// <summary>Reading never changes OpenCode's files, sees rows still in the WAL, and never blocks a writer.</summary>
+public sealed class ReadSafetyTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ocu-safety-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static IReadOnlyList<Session> Read(string dataDir) =>
+        SessionReader.Read(new SessionQuery { DataPaths = [dataDir] }, _ => null, new ReadDiagnostics(), null, CancellationToken.None);
+
+    private static Dictionary<string, string> Snapshot(string dir) =>
+        Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+
+    private string CopyDataSet(string dataSet)
+    {
+        var source = RepoPaths.DataDir(dataSet);
+        var target = Path.Combine(_dir, dataSet);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+
+        return target;
+    }
+
+    [Theory]
+    [MemberData(nameof(DataSets.All), MemberType = typeof(DataSets))]
+    public void Reading_changes_no_byte_and_adds_no_file(string dataSet)
+    {
+        var dir = CopyDataSet(dataSet);
+        var before = Snapshot(dir);
+        Assert.NotEmpty(Read(dir));
+        Assert.Equal(before, Snapshot(dir));
+    }
+
+    [Fact]
+    public void Rows_still_in_the_WAL_are_seen_and_the_writer_is_never_blocked()
+    {
+        var dir = CopyDataSet("oc-1.18.33");
+        var db = Path.Combine(dir, "opencode.db");
+        var baseline = Read(dir).ToDictionary(s => s.Id);
+
+        // A writer like OpenCode: WAL mode, no checkpoint, its new rows only in opencode.db-wal.
+        using var writer = new SqliteConnection($"Data Source={db};Pooling=False");
+        writer.Open();
+        Exec(writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;");
+        var (sessionId, messageId) = FirstAssistantMessage(writer);
+        Exec(writer, $"INSERT INTO message (id, session_id, time_created, time_updated, data) " +
+                     $"SELECT 'msg_zzzzwalonly0000000000000', session_id, time_created + 1000, time_updated + 1000, data FROM message WHERE id = '{messageId}';" +
+                     $"UPDATE session SET title = 'renamed while open' WHERE id = '{sessionId}';");
+        Assert.True(new FileInfo(db + "-wal").Length > 0);
+
+        var seen = Read(dir).ToDictionary(s => s.Id);
+        Assert.Equal("renamed while open", seen[sessionId].Title);
+        Assert.Equal(baseline[sessionId].MessageCount + 1, seen[sessionId].MessageCount);
+        Assert.True(seen[sessionId].Cost > baseline[sessionId].Cost);
+
+        // Our reads are over and hold nothing: the writer can still write and checkpoint everything.
+        Exec(writer, $"UPDATE session SET title = 'renamed again' WHERE id = '{sessionId}';");
+        using var checkpoint = writer.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+        using var result = checkpoint.ExecuteReader();
+        Assert.True(result.Read());
+        Assert.Equal(0L, result.GetInt64(0)); // 0 = not blocked by any reader
+    }
+
+    [Fact]
+    public void A_database_without_wal_and_shm_is_read_in_place()
+    {
+        var dir = CopyDataSet("oc-1.18.33");
+        Assert.False(File.Exists(Path.Combine(dir, "opencode.db-wal")));
+        Assert.Equal(8, Read(dir).Count);
+        Assert.False(File.Exists(Path.Combine(dir, "opencode.db-wal")));
+        Assert.False(File.Exists(Path.Combine(dir, "opencode.db-shm")));
+    }
+
+    private static void Exec(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static (string Session, string Message) FirstAssistantMessage(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT session_id, id FROM message WHERE json_extract(data, '$.role') = 'assistant' AND json_extract(data, '$.cost') > 0 ORDER BY id LIMIT 1";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        return (reader.GetString(0), reader.GetString(1));
+    }
+}
