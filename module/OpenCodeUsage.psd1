@@ -13,6 +13,7 @@
     TypesToProcess       = @('OpenCodeUsage.types.ps1xml')
     CmdletsToExport      = @(
         'Get-OpenCodeSession'
+        'Get-OpenCodeUsage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -60,12 +60,16 @@ public abstract class OpenCodeCmdlet : PSCmdlet, IDisposable
         return value => compiled.Any(w => w.IsMatch(value));
     }
 
-    /// <summary>A date without a time means local midnight; a time without a zone means local time.</summary>
-    protected static DateTimeOffset? ToOffset(DateTime? value) => value switch
+    /// <summary>
+    /// A date typed without a zone ("2026-11-01") is wall-clock time in <paramref name="zone"/> (the local zone
+    /// unless the command takes another), so a date alone means midnight there; Get-Date values keep their instant.
+    /// </summary>
+    protected static DateTimeOffset? ToOffset(DateTime? value, TimeZoneInfo? zone = null) => value switch
     {
         null => null,
         { Kind: DateTimeKind.Utc } utc => new DateTimeOffset(utc),
-        var local => new DateTimeOffset(DateTime.SpecifyKind(local.Value, DateTimeKind.Local)),
+        { Kind: DateTimeKind.Local } local => new DateTimeOffset(local),
+        { } wall => new DateTimeOffset(wall, (zone ?? TimeZoneInfo.Local).GetUtcOffset(wall)),
     };
 
     /// <summary>Environment variables, read through one place so behaviour is the same in every cmdlet.</summary>

@@ -48,6 +48,15 @@ public sealed class Session
     /// <summary>Cost of what this session itself caused: without the history a fork copied from its source.</summary>
     public decimal OwnCost { get; init; }
 
+    /// <summary>Subagent sessions below this one, at any depth.</summary>
+    public int ChildSessionCount { get; init; }
+
+    /// <summary>TotalTokens of this session and every subagent session below it.</summary>
+    public long TotalTokensWithChildren { get; init; }
+
+    /// <summary>Cost of this session and every subagent session below it: what the whole task cost.</summary>
+    public decimal CostWithChildren { get; init; }
+
     /// <summary>The OpenCode version that created the session.</summary>
     public string? Version { get; init; }
 

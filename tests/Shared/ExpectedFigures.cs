@@ -52,9 +52,25 @@ internal static class DataSets
         ["oc-1.1.65"] = true,
         ["oc-1.2.27"] = true,
         ["oc-1.14.41"] = false,
+        ["oc-1.15.13"] = false,
         ["oc-1.17.19"] = false,
         ["oc-1.18.33"] = false,
     };
 
     public static IEnumerable<object[]> All => OutputIncludesReasoning.Keys.Select(k => new object[] { k });
+
+    /// <summary>Every data set with an expected-usage.tsv, upgrades and the shipped sample included.</summary>
+    public static IEnumerable<object[]> WithUsage =>
+        Directory.EnumerateDirectories(RepoPaths.TestData)
+            .Where(d => File.Exists(Path.Combine(d, "expected-usage.tsv")))
+            .Select(d => Path.GetFileName(d))
+            .Order(StringComparer.Ordinal)
+            .Append(SampleName)
+            .Select(n => new object[] { n });
+
+    public const string SampleName = "samples/opencode-sample";
+
+    /// <summary>The folder holding a data set's opencode/ dir and expected files.</summary>
+    public static string Folder(string dataSet) =>
+        dataSet == SampleName ? Path.Combine(RepoPaths.Root, "samples", "opencode-sample") : Path.Combine(RepoPaths.TestData, dataSet);
 }

@@ -19,7 +19,7 @@ public sealed class SessionIdCompleter : IArgumentCompleter
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            sessions = SessionDirectory.List(DataPaths(fakeBoundParameters), Environment.GetEnvironmentVariable, timeout.Token);
+            sessions = SessionDirectory.List(CompletionContext.DataPaths(fakeBoundParameters), Environment.GetEnvironmentVariable, timeout.Token);
         }
         catch (Exception ex) when (ex is OpenCodeUsageException or OperationCanceledException or IOException or UnauthorizedAccessException)
         {
@@ -33,31 +33,5 @@ public sealed class SessionIdCompleter : IArgumentCompleter
             .Select(s => new CompletionResult(s.Id, s.Id, CompletionResultType.ParameterValue,
                 $"{s.Title ?? "(untitled)"} — {s.Updated:g}"))
             .ToList();
-    }
-
-    private static IReadOnlyList<string> DataPaths(IDictionary bound)
-    {
-        if (!bound.Contains("DataPath"))
-        {
-            return [];
-        }
-
-        var value = bound["DataPath"];
-        var paths = value switch
-        {
-            string one => [one],
-            IEnumerable many => many.Cast<object>().Select(o => o?.ToString() ?? string.Empty),
-            _ => [],
-        };
-        return paths.Where(p => p.Length > 0).Select(ResolveAgainstCurrentLocation).ToList();
-    }
-
-    /// <summary>Relative to PowerShell's location (not the process directory), ~ and drives included, as the cmdlet resolves it.</summary>
-    private static string ResolveAgainstCurrentLocation(string path)
-    {
-        // Completion runs inside a pipeline, where SessionStateProxy calls are refused; a nested pipeline is allowed.
-        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddScript("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($args[0])").AddArgument(path);
-        return ps.Invoke().FirstOrDefault()?.BaseObject as string ?? path;
     }
 }

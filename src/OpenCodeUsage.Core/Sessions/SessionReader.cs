@@ -17,9 +17,10 @@ public static class SessionReader
         ledger.Resolve();
         ReportMalformed(ledger, diagnostics);
 
+        var rollUp = new ChildRollUp(catalog, ledger);
         var sessions = catalog.Sessions.Values
             .Where(s => Matches(s, catalog, query))
-            .Select(s => ToSession(s, catalog, ledger))
+            .Select(s => ToSession(s, catalog, ledger, rollUp))
             .OrderByDescending(s => s.Updated)
             .ThenByDescending(s => s.Id, StringComparer.Ordinal);
         return (query.First is { } first ? sessions.Take(first) : sessions).ToList();
@@ -73,10 +74,11 @@ public static class SessionReader
         return true;
     }
 
-    private static Session ToSession(SessionRecord s, DataCatalog catalog, UsageLedger ledger)
+    private static Session ToSession(SessionRecord s, DataCatalog catalog, UsageLedger ledger, ChildRollUp rollUp)
     {
         ledger.Tallies.TryGetValue(s, out var tally);
         var raw = tally?.Raw ?? default;
+        var (children, withChildren) = rollUp.For(s);
         var project = catalog.ProjectOf(s);
         return new Session
         {
@@ -103,9 +105,49 @@ public static class SessionReader
             TotalTokens = raw.Total,
             Cost = raw.Cost,
             OwnCost = tally?.Own.Cost ?? 0m,
+            ChildSessionCount = children,
+            TotalTokensWithChildren = withChildren.Total,
+            CostWithChildren = withChildren.Cost,
             Version = s.Version,
             DataPath = s.Store.DataDirectory,
         };
+    }
+}
+
+/// <summary>Adds each session's subagent sessions (the task tool's children, at any depth) to its own figures.</summary>
+internal sealed class ChildRollUp(DataCatalog catalog, UsageLedger ledger)
+{
+    private readonly ILookup<string, SessionRecord> _children =
+        catalog.Sessions.Values.Where(s => s.ParentId is not null).ToLookup(s => s.ParentId!, StringComparer.Ordinal);
+
+    private readonly Dictionary<string, (int, TokenTotals)> _done = new(StringComparer.Ordinal);
+
+    public (int Children, TokenTotals Totals) For(SessionRecord session) => For(session, new HashSet<string>(StringComparer.Ordinal));
+
+    private (int Children, TokenTotals Totals) For(SessionRecord session, HashSet<string> path)
+    {
+        if (_done.TryGetValue(session.Id, out var known))
+        {
+            return known;
+        }
+
+        var totals = ledger.Tallies.TryGetValue(session, out var tally) ? tally.Raw : default;
+        var count = 0;
+        // A parent loop in damaged data must not recurse forever.
+        if (path.Add(session.Id))
+        {
+            foreach (var child in _children[session.Id])
+            {
+                var (grandChildren, childTotals) = For(child, path);
+                count += 1 + grandChildren;
+                totals.Add(childTotals);
+            }
+
+            path.Remove(session.Id);
+        }
+
+        _done[session.Id] = (count, totals);
+        return (count, totals);
     }
 }
 
@@ -119,6 +161,19 @@ public static class SessionDirectory
         return catalog.Sessions.Values
             .OrderByDescending(s => s.Updated)
             .Select(s => (s.Id, s.Title, Time.FromUnixMilliseconds(s.Updated)))
+            .ToList();
+    }
+
+    /// <summary>Distinct models recorded on sessions (OpenCode 1.15 and later record one per session), most recent first.</summary>
+    public static IReadOnlyList<(string? ProviderId, string ModelId)> Models(
+        IReadOnlyList<string> dataPaths, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
+        var catalog = DataReader.Read(DataLocator.Resolve(dataPaths, environment), null, new ReadDiagnostics(), null, cancellationToken);
+        return catalog.Sessions.Values
+            .Where(s => s.ModelId is not null)
+            .OrderByDescending(s => s.Updated)
+            .Select(s => (s.ProviderId, s.ModelId!))
+            .Distinct()
             .ToList();
     }
 }

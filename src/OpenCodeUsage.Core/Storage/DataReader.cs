@@ -20,8 +20,9 @@ internal sealed class DataCatalog
 /// </summary>
 internal static class DataReader
 {
+    /// <param name="catalogReady">Called once the sessions are known, before any message is scanned.</param>
     public static DataCatalog Read(IReadOnlyList<DataSource> sources, IMessageSink? sink, ReadDiagnostics diagnostics,
-        Action<ReadProgress>? progress, CancellationToken cancellationToken)
+        Action<ReadProgress>? progress, CancellationToken cancellationToken, Action<DataCatalog>? catalogReady = null)
     {
         var catalog = new DataCatalog();
         var sqlite = new List<SqliteStore>();
@@ -77,6 +78,7 @@ internal static class DataReader
                 Merge(catalog, store.ReadProjects(), store.ReadSessions());
             }
 
+            catalogReady?.Invoke(catalog);
             if (sink is null)
             {
                 return catalog;
@@ -90,11 +92,16 @@ internal static class DataReader
                 var owned = store.Store;
                 try
                 {
-                    store.ScanMessages(
-                        id => catalog.Sessions.TryGetValue(id, out var s) && ReferenceEquals(s.Store, owned) ? s : null,
-                        sink, strings,
+                    SessionRecord? Owned(string id) => catalog.Sessions.TryGetValue(id, out var s) && ReferenceEquals(s.Store, owned) ? s : null;
+                    var seen = new SessionsSeen(sink);
+                    store.ScanMessages(Owned, seen, strings,
                         n => progress?.Invoke(new ReadProgress(owned.Path, done, total, catalog.Sessions.Count, n)),
                         cancellationToken);
+                    foreach (var table in store.SecondaryMessageTables())
+                    {
+                        store.ScanSecondaryMessages(table, id => Owned(id) is { } s && !seen.Contains(s) ? s : null,
+                            sink, strings, cancellationToken);
+                    }
                 }
                 catch (OpenCodeUsageException ex)
                 {
@@ -135,6 +142,24 @@ internal static class DataReader
                 store.Dispose();
             }
         }
+    }
+
+    /// <summary>Passes messages on and remembers which sessions had any.</summary>
+    private sealed class SessionsSeen(IMessageSink inner) : IMessageSink
+    {
+        private readonly HashSet<SessionRecord> _sessions = new(ReferenceEqualityComparer.Instance);
+
+        public bool WantsMessageIds => inner.WantsMessageIds;
+
+        public bool Contains(SessionRecord session) => _sessions.Contains(session);
+
+        public void Accept(SessionRecord session, string? messageId, ref MessagePayload message)
+        {
+            _sessions.Add(session);
+            inner.Accept(session, messageId, ref message);
+        }
+
+        public void Malformed(StoreRef store, string? messageId) => inner.Malformed(store, messageId);
     }
 
     private static void Merge(DataCatalog catalog, List<ProjectRecord> projects, List<SessionRecord> sessions)

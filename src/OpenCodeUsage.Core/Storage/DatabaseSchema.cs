@@ -46,6 +46,8 @@ internal sealed class DatabaseSchema
 
     public bool HasTable(string table) => _columns.ContainsKey(table);
 
+    public IEnumerable<string> Tables => _columns.Keys;
+
     public bool Has(string table, string column) => _columns.TryGetValue(table, out var set) && set.Contains(column);
 
     public bool HasAll(string table, params string[] columns) => columns.All(c => Has(table, c));

@@ -24,6 +24,8 @@ internal struct MessagePayload
     public long CacheWrite;
     public long Total;
     public bool HasTotal;
+    public bool HasTokens;
+    public bool HasRole;
     public double Cost;
     public string? ErrorName;
     public string? Finish;
@@ -109,7 +111,8 @@ internal struct MessagePayload
             if (reader.ValueTextEquals("role"u8))
             {
                 reader.Read();
-                p.IsAssistant = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("assistant"u8);
+                p.HasRole = reader.TokenType == JsonTokenType.String;
+                p.IsAssistant = p.HasRole && reader.ValueTextEquals("assistant"u8);
             }
             else if (reader.ValueTextEquals("id"u8))
             {
@@ -246,6 +249,7 @@ internal struct MessagePayload
             return;
         }
 
+        p.HasTokens = true;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("input"u8))

@@ -101,16 +101,44 @@ internal sealed class SqliteStore : IDisposable
     /// Uses SQLite's own buffers (no copy of the JSON) because this loop is the whole cost of a report.
     /// </summary>
     public void ScanMessages(Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
+        Action<long>? progress, CancellationToken cancellationToken) =>
+        Scan("message", isSecondary: false, owner, sink, strings, progress, cancellationToken);
+
+    /// <summary>
+    /// Tables of newer OpenCode builds that may carry messages (session_message and its successors), found by
+    /// their columns rather than by version: any table other than <c>message</c> whose name mentions messages
+    /// and that has id, session_id and data.
+    /// </summary>
+    public IReadOnlyList<string> SecondaryMessageTables() =>
+        Schema.Tables
+            .Where(t => !t.Equals("message", StringComparison.OrdinalIgnoreCase)
+                        && t.Contains("message", StringComparison.OrdinalIgnoreCase)
+                        && Schema.HasAll(t, "id", "session_id", "data"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>
+    /// Reads a secondary table's rows that carry usage (an assistant role or type, and tokens); event rows such
+    /// as agent-switched are passed over. Only for sessions the main table had no messages for, so a message
+    /// kept in both places is never counted twice.
+    /// </summary>
+    public void ScanSecondaryMessages(string table, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
+        CancellationToken cancellationToken) =>
+        Scan(table, isSecondary: true, owner, sink, strings, null, cancellationToken);
+
+    private void Scan(string table, bool isSecondary, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
         Action<long>? progress, CancellationToken cancellationToken)
     {
-        if (!Schema.HasAll("message", "id", "session_id", "data"))
+        if (!Schema.HasAll(table, "id", "session_id", "data"))
         {
             return;
         }
 
-        var timeColumn = Schema.ColumnOrNull("message", "time_created");
+        var timeColumn = Schema.ColumnOrNull(table, "time_created");
+        var typeColumn = Schema.ColumnOrNull(table, "type");
         var db = _connection.Handle!;
-        var rc = raw.sqlite3_prepare_v2(db, $"SELECT session_id, id, {timeColumn}, data FROM message", out sqlite3_stmt statement);
+        var rc = raw.sqlite3_prepare_v2(db,
+            $"SELECT session_id, id, {timeColumn}, data, {typeColumn} FROM {DatabaseSchema.Quote(table)}", out sqlite3_stmt statement);
         if (rc != raw.SQLITE_OK)
         {
             throw new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
@@ -145,7 +173,16 @@ internal sealed class SqliteStore : IDisposable
                 var data = raw.sqlite3_column_blob(statement, 3);
                 if (!MessagePayload.TryParse(data, out var payload, strings))
                 {
-                    sink.Malformed(Store, raw.sqlite3_column_text(statement, 1).utf8_to_string());
+                    if (!isSecondary)
+                    {
+                        sink.Malformed(Store, raw.sqlite3_column_text(statement, 1).utf8_to_string());
+                    }
+
+                    continue;
+                }
+
+                if (isSecondary && !CarriesUsage(ref payload, raw.sqlite3_column_blob(statement, 4)))
+                {
                     continue;
                 }
 
@@ -176,6 +213,16 @@ internal sealed class SqliteStore : IDisposable
                 };
             }
         }
+    }
+
+    private static bool CarriesUsage(ref MessagePayload payload, ReadOnlySpan<byte> type)
+    {
+        if (!payload.HasRole && type.SequenceEqual("assistant"u8))
+        {
+            payload.IsAssistant = true;
+        }
+
+        return payload.IsAssistant && payload.HasTokens;
     }
 
     public void Dispose()

@@ -1,0 +1,19 @@
+namespace OpenCodeUsage.Pricing;
+
+/// <summary>USD per million tokens, as models.dev and OpenCode's config write them.</summary>
+internal sealed record PriceRates(decimal Input, decimal Output, decimal CacheRead, decimal CacheWrite, decimal? Reasoning);
+
+/// <summary>A model's prices; the higher tier applies, as in OpenCode, once input and cache reads exceed 200k tokens.</summary>
+internal sealed record ModelPrice(PriceRates Base, PriceRates? Over200K)
+{
+    private const long LongContextThreshold = 200_000;
+
+    /// <summary>What the message would cost at these prices. Reasoning is priced at the output rate unless a reasoning rate is given.</summary>
+    public decimal Estimate(long input, long output, long reasoning, long cacheRead, long cacheWrite)
+    {
+        var rates = Over200K is not null && input + cacheRead > LongContextThreshold ? Over200K : Base;
+        var total = input * rates.Input + output * rates.Output + reasoning * (rates.Reasoning ?? rates.Output)
+                    + cacheRead * rates.CacheRead + cacheWrite * rates.CacheWrite;
+        return total / 1_000_000m;
+    }
+}

@@ -1,0 +1,37 @@
+namespace OpenCodeUsage.Usage;
+
+/// <summary>What Get-OpenCodeUsage reports: which messages, grouped how, priced from where.</summary>
+public sealed class UsageQuery
+{
+    public IReadOnlyList<string> DataPaths { get; init; } = [];
+
+    /// <summary>Grouping keys in order; empty means by day.</summary>
+    public IReadOnlyList<UsageGrouping> GroupBy { get; init; } = [UsageGrouping.Day];
+
+    /// <summary>Messages created at or after this instant.</summary>
+    public DateTimeOffset? After { get; init; }
+
+    /// <summary>Messages created before this instant.</summary>
+    public DateTimeOffset? Before { get; init; }
+
+    /// <summary>Where days, weeks and months are cut, and the zone of reported times.</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
+
+    public Func<string, bool>? SessionFilter { get; init; }
+    public Func<string, bool>? ModelFilter { get; init; }
+    public Func<string, bool>? ProviderFilter { get; init; }
+
+    /// <summary>Matched against the project's name, id and worktree.</summary>
+    public Func<string, bool>? ProjectFilter { get; init; }
+
+    public Func<string, bool>? AgentFilter { get; init; }
+
+    /// <summary>With a session filter: also the subagent sessions the selected ones started, at any depth.</summary>
+    public bool IncludeChildren { get; init; }
+
+    /// <summary>Counts the copies a fork made of other sessions' messages, as OpenCode's own stats do.</summary>
+    public bool IncludeForkCopies { get; init; }
+
+    /// <summary>A models.json-shaped file or an OpenCode config to price from, instead of the user's catalogue.</summary>
+    public string? PricingPath { get; init; }
+}

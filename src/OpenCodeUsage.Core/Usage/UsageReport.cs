@@ -1,0 +1,222 @@
+using System.Globalization;
+using OpenCodeUsage.Accounting;
+using OpenCodeUsage.Storage;
+
+namespace OpenCodeUsage.Usage;
+
+/// <summary>Token and cost accounting over OpenCode's messages: grouped summaries or one record per message.</summary>
+public static class UsageReport
+{
+    /// <summary>One summary per group, ordered by the group keys.</summary>
+    public static IReadOnlyList<UsageSummary> Summarize(UsageQuery query, Func<string, string?> environment,
+        ReadDiagnostics diagnostics, Action<ReadProgress>? progress, CancellationToken cancellationToken)
+    {
+        var groups = new Dictionary<GroupKey, GroupTally>();
+        var grouping = query.GroupBy.Count == 0 ? [UsageGrouping.Day] : query.GroupBy.Distinct().ToList();
+        var clock = new ZoneClock(query.TimeZone);
+        UsageScan.Run(query, environment, diagnostics, progress, counted =>
+        {
+            var key = GroupKey.For(grouping, counted, clock);
+            if (!groups.TryGetValue(key, out var tally))
+            {
+                tally = new GroupTally(counted);
+                groups[key] = tally;
+            }
+
+            tally.Add(counted);
+        }, cancellationToken);
+
+        return groups.OrderBy(g => g.Key, GroupKey.Comparer)
+            .Select(g => g.Value.ToSummary(g.Key, grouping))
+            .ToList();
+    }
+
+    /// <summary>Streams one record per counted assistant message to <paramref name="emit"/>, on the calling thread.</summary>
+    public static void Stream(UsageQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics,
+        Action<ReadProgress>? progress, Action<UsageRecord> emit, CancellationToken cancellationToken)
+    {
+        UsageScan.Run(query, environment, diagnostics, progress, counted =>
+        {
+            var p = counted.Payload;
+            var output = p.OutputWithoutReasoning;
+            emit(new UsageRecord
+            {
+                SessionId = counted.Session.Id,
+                MessageId = counted.MessageId ?? string.Empty,
+                Time = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(p.Created), query.TimeZone),
+                Title = counted.Session.Title,
+                Project = counted.Project?.DisplayName,
+                ProjectId = counted.Session.ProjectId,
+                ProviderId = p.ProviderId,
+                ModelId = p.ModelId,
+                Agent = p.EffectiveAgent,
+                InputTokens = p.Input,
+                OutputTokens = output,
+                ReasoningTokens = p.Reasoning,
+                CacheReadTokens = p.CacheRead,
+                CacheWriteTokens = p.CacheWrite,
+                TotalTokens = p.Input + output + p.Reasoning + p.CacheRead + p.CacheWrite,
+                Cost = TokenTotals.ToDecimal(p.Cost),
+                EstimatedCost = counted.EstimatedCost,
+                IsForkCopy = counted.IsForkCopy,
+                Error = p.ErrorName,
+            });
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Converts epoch milliseconds to local dates in one zone. Every real offset change falls on a quarter
+    /// hour, so the offset is looked up once per quarter hour instead of once per message.
+    /// </summary>
+    internal sealed class ZoneClock(TimeZoneInfo zone)
+    {
+        private const long Quarter = 900_000L;
+        private long _quarter = long.MinValue;
+        private TimeSpan _offset;
+
+        public DateTime LocalDate(long epochMilliseconds)
+        {
+            var quarter = Math.DivRem(epochMilliseconds, Quarter, out var rem) - (rem < 0 ? 1 : 0);
+            if (quarter != _quarter)
+            {
+                _quarter = quarter;
+                _offset = zone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(quarter * Quarter));
+            }
+
+            return DateTimeOffset.FromUnixTimeMilliseconds(epochMilliseconds).UtcDateTime.Add(_offset).Date;
+        }
+    }
+
+    private readonly record struct GroupKey(int Day, int Week, int Month, string? Session, string? Project, string? Provider, string? Model, string? Agent)
+    {
+        public static readonly IComparer<GroupKey> Comparer = Comparer<GroupKey>.Create((a, b) =>
+        {
+            var c = a.Day.CompareTo(b.Day);
+            if (c == 0) c = a.Week.CompareTo(b.Week);
+            if (c == 0) c = a.Month.CompareTo(b.Month);
+            if (c == 0) c = string.CompareOrdinal(a.Session, b.Session);
+            if (c == 0) c = string.CompareOrdinal(a.Project, b.Project);
+            if (c == 0) c = string.CompareOrdinal(a.Provider, b.Provider);
+            if (c == 0) c = string.CompareOrdinal(a.Model, b.Model);
+            if (c == 0) c = string.CompareOrdinal(a.Agent, b.Agent);
+            return c;
+        });
+
+        public static GroupKey For(IReadOnlyList<UsageGrouping> grouping, in CountedMessage m, ZoneClock clock)
+        {
+            int day = -1, week = -1, month = -1;
+            string? session = null, project = null, provider = null, model = null, agent = null;
+            DateTime? date = null;
+            foreach (var g in grouping)
+            {
+                switch (g)
+                {
+                    case UsageGrouping.Day:
+                        date ??= clock.LocalDate(m.Payload.Created);
+                        day = date.Value.DayNumber();
+                        break;
+                    case UsageGrouping.Week:
+                        date ??= clock.LocalDate(m.Payload.Created);
+                        week = ISOWeek.GetYear(date.Value) * 100 + ISOWeek.GetWeekOfYear(date.Value);
+                        break;
+                    case UsageGrouping.Month:
+                        date ??= clock.LocalDate(m.Payload.Created);
+                        month = date.Value.Year * 100 + date.Value.Month;
+                        break;
+                    case UsageGrouping.Session:
+                        session = m.Session.Id;
+                        break;
+                    case UsageGrouping.Project:
+                        project = m.Session.ProjectId ?? string.Empty;
+                        break;
+                    case UsageGrouping.Provider:
+                        provider = m.Payload.ProviderId ?? string.Empty;
+                        break;
+                    case UsageGrouping.Model:
+                        provider = m.Payload.ProviderId ?? string.Empty;
+                        model = m.Payload.ModelId ?? string.Empty;
+                        break;
+                    case UsageGrouping.Agent:
+                        agent = m.Payload.EffectiveAgent ?? string.Empty;
+                        break;
+                }
+            }
+
+            return new GroupKey(day, week, month, session, project, provider, model, agent);
+        }
+    }
+
+    private sealed class GroupTally(CountedMessage first)
+    {
+        private readonly HashSet<string> _sessions = new(StringComparer.Ordinal);
+        private readonly SortedSet<string> _models = new(StringComparer.Ordinal);
+        private TokenTotals _totals;
+        private decimal _estimated;
+        private bool _estimateIncomplete;
+
+        public void Add(in CountedMessage m)
+        {
+            _totals.Add(m.Payload);
+            _sessions.Add(m.Session.Id);
+            _models.Add($"{m.Payload.ProviderId}/{m.Payload.ModelId}");
+            if (m.EstimatedCost is { } estimate)
+            {
+                _estimated += estimate;
+            }
+            else
+            {
+                _estimateIncomplete = true;
+            }
+        }
+
+        public UsageSummary ToSummary(GroupKey key, IReadOnlyList<UsageGrouping> grouping)
+        {
+            DateTime? date = key.Day >= 0 ? DateTime.MinValue.AddDays(key.Day) : null;
+            var week = key.Week >= 0 ? $"{key.Week / 100:D4}-W{key.Week % 100:D2}" : null;
+            var month = key.Month >= 0 ? $"{key.Month / 100:D4}-{key.Month % 100:D2}" : null;
+            var projectName = key.Project is null ? null : first.Project?.DisplayName ?? key.Project;
+            var parts = grouping.Select(g => g switch
+            {
+                UsageGrouping.Day => date!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                UsageGrouping.Week => week,
+                UsageGrouping.Month => month,
+                UsageGrouping.Session => key.Session,
+                UsageGrouping.Project => projectName,
+                UsageGrouping.Model => $"{key.Provider}/{key.Model}",
+                UsageGrouping.Provider => key.Provider,
+                UsageGrouping.Agent => key.Agent,
+                _ => null,
+            });
+            return new UsageSummary
+            {
+                Group = string.Join(" · ", parts),
+                Date = date,
+                Week = week,
+                Month = month,
+                SessionId = key.Session,
+                Title = key.Session is null ? null : first.Session.Title,
+                Project = projectName,
+                ProjectId = key.Project,
+                ProviderId = key.Provider,
+                ModelId = key.Model,
+                Agent = key.Agent,
+                Sessions = _sessions.Count,
+                Messages = _totals.Messages,
+                InputTokens = _totals.Input,
+                OutputTokens = _totals.Output,
+                ReasoningTokens = _totals.Reasoning,
+                CacheReadTokens = _totals.CacheRead,
+                CacheWriteTokens = _totals.CacheWrite,
+                TotalTokens = _totals.Total,
+                Cost = _totals.Cost,
+                EstimatedCost = _estimateIncomplete ? null : _estimated,
+                Models = string.Join(", ", _models),
+            };
+        }
+    }
+}
+
+internal static class DateTimeExtensions
+{
+    public static int DayNumber(this DateTime date) => (int)(date.Ticks / TimeSpan.TicksPerDay);
+}

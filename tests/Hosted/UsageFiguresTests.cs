@@ -1,0 +1,82 @@
+using System.Management.Automation;
+
+namespace OpenCodeUsage.Tests.Hosted;
+
+/// <summary>
+/// Get-OpenCodeUsage through the real engine on every real data set, against figures an independent oracle
+/// computed from the raw rows: every token column exactly, cost within 1e-9, per grouping.
+/// </summary>
+public sealed class UsageFiguresTests
+{
+    public static IEnumerable<object[]> DataSetsWithUsage => DataSets.WithUsage;
+
+    private static readonly (string Grouping, string Arguments, Func<PSObject, string> Key)[] Groupings =
+    [
+        ("day-utc", "-GroupBy Day -TimeZone UTC", r => ((DateTime)r.Properties["Date"].Value).ToString("yyyy-MM-dd")),
+        ("day-la", "-GroupBy Day -TimeZone America/Los_Angeles", r => ((DateTime)r.Properties["Date"].Value).ToString("yyyy-MM-dd")),
+        ("week-utc", "-GroupBy Week -TimeZone UTC", r => (string)r.Properties["Week"].Value),
+        ("month-utc", "-GroupBy Month -TimeZone UTC", r => (string)r.Properties["Month"].Value),
+        ("model", "-GroupBy Model", r => $"{r.Properties["ProviderId"].Value}/{r.Properties["ModelId"].Value}"),
+        ("model-raw", "-GroupBy Model -IncludeForkCopies", r => $"{r.Properties["ProviderId"].Value}/{r.Properties["ModelId"].Value}"),
+        ("provider", "-GroupBy Provider", r => (string)r.Properties["ProviderId"].Value),
+        ("agent", "-GroupBy Agent", r => (string)r.Properties["Agent"].Value),
+        ("project", "-GroupBy Project", r => (string)r.Properties["ProjectId"].Value),
+        ("session", "-GroupBy Session", r => (string)r.Properties["SessionId"].Value),
+    ];
+
+    [Theory]
+    [MemberData(nameof(DataSetsWithUsage))]
+    public void Every_grouping_equals_the_oracle(string dataSet)
+    {
+        var expected = ExpectedUsage.Load(dataSet);
+        var data = Path.Combine(DataSets.Folder(dataSet), "opencode");
+        using var engine = new Engine();
+        foreach (var (grouping, arguments, key) in Groupings)
+        {
+            var rows = engine.Run($"Get-OpenCodeUsage -DataPath $args[0] {arguments}", data);
+            Assert.Empty(engine.Errors);
+            var want = expected.Where(e => e.Grouping == grouping).ToList();
+            Assert.Equal(want.Select(w => w.Key), rows.Select(key));
+            foreach (var (w, r) in want.Zip(rows))
+            {
+                AssertFigures(w, r, $"{dataSet} {grouping} {w.Key}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DataSetsWithUsage))]
+    public void Totals_equal_the_oracle_with_and_without_fork_copies(string dataSet)
+    {
+        var expected = ExpectedUsage.Load(dataSet);
+        var data = Path.Combine(DataSets.Folder(dataSet), "opencode");
+        using var engine = new Engine();
+        foreach (var (grouping, switches) in new[] { ("total", ""), ("total-raw", "-IncludeForkCopies") })
+        {
+            var records = engine.Run($"Get-OpenCodeUsage -DataPath $args[0] -PerMessage {switches}", data);
+            var want = Assert.Single(expected, e => e.Grouping == grouping);
+            Assert.Equal(want.Messages, records.Count);
+            Assert.Equal(want.Sessions, records.Select(r => r.Properties["SessionId"].Value).Distinct().Count());
+            Assert.Equal(want.Input, records.Sum(r => (long)r.Properties["InputTokens"].Value));
+            Assert.Equal(want.Output, records.Sum(r => (long)r.Properties["OutputTokens"].Value));
+            Assert.Equal(want.Reasoning, records.Sum(r => (long)r.Properties["ReasoningTokens"].Value));
+            Assert.Equal(want.CacheRead, records.Sum(r => (long)r.Properties["CacheReadTokens"].Value));
+            Assert.Equal(want.CacheWrite, records.Sum(r => (long)r.Properties["CacheWriteTokens"].Value));
+            Assert.InRange(Math.Abs(records.Sum(r => (decimal)r.Properties["Cost"].Value) - want.Cost), 0m, 1e-9m);
+            Assert.Equal(grouping == "total-raw", records.Any(r => (bool)r.Properties["IsForkCopy"].Value));
+        }
+    }
+
+    private static void AssertFigures(ExpectedUsage want, PSObject row, string what)
+    {
+        Assert.True(want.Sessions == (int)row.Properties["Sessions"].Value, what + " sessions");
+        Assert.True(want.Messages == (int)row.Properties["Messages"].Value, what + " messages");
+        Assert.True(want.Input == (long)row.Properties["InputTokens"].Value, what + " input");
+        Assert.True(want.Output == (long)row.Properties["OutputTokens"].Value, what + " output");
+        Assert.True(want.Reasoning == (long)row.Properties["ReasoningTokens"].Value, what + " reasoning");
+        Assert.True(want.CacheRead == (long)row.Properties["CacheReadTokens"].Value, what + " cache read");
+        Assert.True(want.CacheWrite == (long)row.Properties["CacheWriteTokens"].Value, what + " cache write");
+        Assert.True(want.Input + want.Output + want.Reasoning + want.CacheRead + want.CacheWrite == (long)row.Properties["TotalTokens"].Value, what + " total");
+        Assert.InRange(Math.Abs((decimal)row.Properties["Cost"].Value - want.Cost), 0m, 1e-9m);
+    }
+}
