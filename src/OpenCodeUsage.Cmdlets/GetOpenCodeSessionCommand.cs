@@ -58,6 +58,10 @@ public sealed class GetOpenCodeSessionCommand : OpenCodeCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? DataPath { get; set; }
 
+    /// <summary>Read everything afresh, neither using nor updating the cache.</summary>
+    [Parameter]
+    public SwitchParameter NoCache { get; set; }
+
     protected override void ProcessRecord()
     {
         if (Id is not null)
@@ -78,6 +82,7 @@ public sealed class GetOpenCodeSessionCommand : OpenCodeCmdlet
             Before = ToOffset(Before),
             RootOnly = RootOnly,
             First = First,
+            NoCache = NoCache,
         };
         var diagnostics = new ReadDiagnostics();
         IReadOnlyList<Session> sessions;

@@ -93,6 +93,10 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? DataPath { get; set; }
 
+    /// <summary>Read everything afresh, neither using nor updating the cache.</summary>
+    [Parameter]
+    public SwitchParameter NoCache { get; set; }
+
     protected override void ProcessRecord()
     {
         if (SessionId is not null)
@@ -119,6 +123,7 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
             IncludeChildren = IncludeChildren,
             IncludeForkCopies = IncludeForkCopies,
             PricingPath = PricingPath is null ? null : ResolvePaths([PricingPath])[0],
+            NoCache = NoCache,
         };
         var diagnostics = new ReadDiagnostics();
         try

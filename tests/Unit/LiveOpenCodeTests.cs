@@ -19,7 +19,7 @@ public sealed class LiveOpenCodeTests(LiveScenarioFixture live)
     public void Session_figures_equal_OpenCodes_own_columns()
     {
         var result = live.Result();
-        var sessions = SessionReader.Read(new SessionQuery { DataPaths = [result.DataDirectory] }, _ => null,
+        var sessions = SessionReader.Read(new SessionQuery { DataPaths = [result.DataDirectory] }, TestEnvironment.Isolated,
             new ReadDiagnostics(), null, CancellationToken.None).ToDictionary(s => s.Id);
         using var connection = new SqliteConnection($"Data Source={result.DatabasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
@@ -53,7 +53,7 @@ public sealed class LiveOpenCodeTests(LiveScenarioFixture live)
         {
             var rows = UsageReport.Summarize(
                 new UsageQuery { DataPaths = [result.DataDirectory], GroupBy = [groupBy], TimeZone = TimeZoneInfo.FindSystemTimeZoneById(zone), PricingPath = result.ConfigPath() },
-                _ => null, new ReadDiagnostics(), null, CancellationToken.None);
+                TestEnvironment.Isolated, new ReadDiagnostics(), null, CancellationToken.None);
             var want = expected.Where(e => e[0] == grouping).ToList();
             Assert.Equal(want.Count, rows.Count);
             foreach (var (w, r) in want.Zip(rows))

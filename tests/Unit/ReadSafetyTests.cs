@@ -18,7 +18,7 @@ public sealed class ReadSafetyTests : IDisposable
     }
 
     private static IReadOnlyList<Session> Read(string dataDir) =>
-        SessionReader.Read(new SessionQuery { DataPaths = [dataDir] }, _ => null, new ReadDiagnostics(), null, CancellationToken.None);
+        SessionReader.Read(new SessionQuery { DataPaths = [dataDir] }, TestEnvironment.Isolated, new ReadDiagnostics(), null, CancellationToken.None);
 
     private static Dictionary<string, string> Snapshot(string dir) =>
         Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)

@@ -8,7 +8,7 @@ namespace OpenCodeUsage.Tests;
 public sealed class SessionReaderTests
 {
     private static IReadOnlyList<Session> Read(string dataSet, ReadDiagnostics? diagnostics = null) =>
-        SessionReader.Read(new SessionQuery { DataPaths = [RepoPaths.DataDir(dataSet)] }, _ => null,
+        SessionReader.Read(new SessionQuery { DataPaths = [RepoPaths.DataDir(dataSet)] }, TestEnvironment.Isolated,
             diagnostics ?? new ReadDiagnostics(), null, CancellationToken.None);
 
     [Theory]
@@ -97,7 +97,7 @@ public sealed class SessionReaderTests
         Assert.Equal(all.OrderByDescending(s => s.Updated).Select(s => s.Id), all.Select(s => s.Id));
 
         var query = new SessionQuery { DataPaths = [RepoPaths.DataDir("oc-1.18.33")], RootOnly = true, First = 2 };
-        var some = SessionReader.Read(query, _ => null, new ReadDiagnostics(), null, CancellationToken.None);
+        var some = SessionReader.Read(query, TestEnvironment.Isolated, new ReadDiagnostics(), null, CancellationToken.None);
         Assert.Equal(all.Where(s => s.ParentId is null).Take(2).Select(s => s.Id), some.Select(s => s.Id));
     }
 

@@ -11,7 +11,7 @@ public sealed class UsageReportTests
         string? pricing = null, Func<string, string?>? environment = null) =>
         UsageReport.Summarize(
             new UsageQuery { DataPaths = [dataDir], GroupBy = [grouping], PricingPath = pricing, TimeZone = TimeZoneInfo.Utc },
-            environment ?? (_ => null), diagnostics, null, CancellationToken.None);
+            environment ?? (TestEnvironment.Isolated), diagnostics, null, CancellationToken.None);
 
     private static ExpectedUsage Total(string dataSet) => ExpectedUsage.Load(dataSet).Single(e => e.Grouping == "total");
 
@@ -56,7 +56,11 @@ public sealed class UsageReportTests
             Directory.CreateDirectory(cache);
             File.WriteAllText(Path.Combine(cache, "models.json"),
                 """{"mockant":{"id":"mockant","models":{"claude-mock-sonnet":{"id":"claude-mock-sonnet","cost":{"input":3,"output":15,"cache_read":0.3,"cache_write":3.75}}}}}""");
-            var environment = new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = Path.Combine(home, "config"), ["XDG_CACHE_HOME"] = Path.Combine(home, "cache") };
+            var environment = new Dictionary<string, string?>
+            {
+                ["XDG_CONFIG_HOME"] = Path.Combine(home, "config"), ["XDG_CACHE_HOME"] = Path.Combine(home, "cache"),
+                ["OPENCODEUSAGE_CACHE_DIR"] = TestEnvironment.CacheDirectory,
+            };
             var diagnostics = new ReadDiagnostics();
             var rows = Summarize(RepoPaths.DataDir("oc-1.18.33"), diagnostics, environment: k => environment.GetValueOrDefault(k));
             Assert.Empty(diagnostics.Warnings);

@@ -26,6 +26,17 @@ internal struct TokenTotals
         Cost += ToDecimal(message.Cost);
     }
 
+    public void Add(in Digest.AssistantRow row)
+    {
+        Messages++;
+        Input += row.Input;
+        Output += row.Output;
+        Reasoning += row.Reasoning;
+        CacheRead += row.CacheRead;
+        CacheWrite += row.CacheWrite;
+        Cost += ToDecimal(row.Cost);
+    }
+
     public void Add(in TokenTotals other)
     {
         Messages += other.Messages;

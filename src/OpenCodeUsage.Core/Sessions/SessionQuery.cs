@@ -21,4 +21,7 @@ public sealed class SessionQuery
     public bool RootOnly { get; init; }
 
     public int? First { get; init; }
+
+    /// <summary>Read everything afresh, neither using nor updating the cache.</summary>
+    public bool NoCache { get; init; }
 }

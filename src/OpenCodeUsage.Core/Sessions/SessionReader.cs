@@ -1,4 +1,5 @@
 using OpenCodeUsage.Accounting;
+using OpenCodeUsage.Digest;
 using OpenCodeUsage.Discovery;
 using OpenCodeUsage.Storage;
 
@@ -12,26 +13,15 @@ public static class SessionReader
         Action<ReadProgress>? progress, CancellationToken cancellationToken)
     {
         var sources = DataLocator.Resolve(query.DataPaths, environment);
-        var ledger = new UsageLedger();
-        var catalog = DataReader.Read(sources, ledger, diagnostics, progress, cancellationToken);
-        ledger.Resolve();
-        ReportMalformed(ledger, diagnostics);
-
-        var rollUp = new ChildRollUp(catalog, ledger);
+        var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken);
+        var forks = ForkCopies.Find(catalog);
+        var rollUp = new ChildRollUp(catalog);
         var sessions = catalog.Sessions.Values
             .Where(s => Matches(s, catalog, query))
-            .Select(s => ToSession(s, catalog, ledger, rollUp))
+            .Select(s => ToSession(s, catalog, forks, rollUp))
             .OrderByDescending(s => s.Updated)
             .ThenByDescending(s => s.Id, StringComparer.Ordinal);
         return (query.First is { } first ? sessions.Take(first) : sessions).ToList();
-    }
-
-    internal static void ReportMalformed(UsageLedger ledger, ReadDiagnostics diagnostics)
-    {
-        foreach (var (store, count) in ledger.MalformedRows)
-        {
-            diagnostics.Warn($"Skipped {count} malformed message row(s) in '{store.Path}'.");
-        }
     }
 
     private static bool Matches(SessionRecord s, DataCatalog catalog, SessionQuery query)
@@ -74,10 +64,26 @@ public static class SessionReader
         return true;
     }
 
-    private static Session ToSession(SessionRecord s, DataCatalog catalog, UsageLedger ledger, ChildRollUp rollUp)
+    private static Session ToSession(SessionRecord s, DataCatalog catalog, ForkCopies forks, ChildRollUp rollUp)
     {
-        ledger.Tallies.TryGetValue(s, out var tally);
-        var raw = tally?.Raw ?? default;
+        var digest = catalog.DigestOf(s);
+        var raw = digest.Totals();
+        var own = default(TokenTotals);
+        AssistantRow? last = null;
+        for (var i = 0; i < digest.Rows.Count; i++)
+        {
+            var row = digest.Rows[i];
+            if (!forks.IsCopy(digest, i))
+            {
+                own.Add(row);
+            }
+
+            if (row.ModelId is not null && (last is null || row.Created >= last.Value.Created))
+            {
+                last = row;
+            }
+        }
+
         var (children, withChildren) = rollUp.For(s);
         var project = catalog.ProjectOf(s);
         return new Session
@@ -88,14 +94,14 @@ public static class SessionReader
             ProjectName = project?.DisplayName ?? (s.Directory is null ? s.ProjectId : ProjectRecord.PathLeaf(s.Directory)),
             Directory = s.Directory,
             ParentId = s.ParentId,
-            ForkOfId = tally?.ForkOfId,
-            Agent = s.Agent ?? tally?.Agent,
-            ProviderId = tally?.LastProviderId ?? s.ProviderId,
-            ModelId = tally?.LastModelId ?? s.ModelId,
+            ForkOfId = forks.ForkOf(s.Id),
+            Agent = s.Agent ?? digest.FirstAgent,
+            ProviderId = last?.ProviderId ?? s.ProviderId,
+            ModelId = last?.ModelId ?? s.ModelId,
             Created = Time.FromUnixMilliseconds(s.Created),
             Updated = Time.FromUnixMilliseconds(s.Updated),
             Archived = s.Archived is { } a ? Time.FromUnixMilliseconds(a) : null,
-            MessageCount = tally?.MessageCount ?? 0,
+            MessageCount = digest.MessageCount,
             AssistantMessageCount = raw.Messages,
             InputTokens = raw.Input,
             OutputTokens = raw.Output,
@@ -104,7 +110,7 @@ public static class SessionReader
             CacheWriteTokens = raw.CacheWrite,
             TotalTokens = raw.Total,
             Cost = raw.Cost,
-            OwnCost = tally?.Own.Cost ?? 0m,
+            OwnCost = own.Cost,
             ChildSessionCount = children,
             TotalTokensWithChildren = withChildren.Total,
             CostWithChildren = withChildren.Cost,
@@ -115,7 +121,7 @@ public static class SessionReader
 }
 
 /// <summary>Adds each session's subagent sessions (the task tool's children, at any depth) to its own figures.</summary>
-internal sealed class ChildRollUp(DataCatalog catalog, UsageLedger ledger)
+internal sealed class ChildRollUp(DataCatalog catalog)
 {
     private readonly ILookup<string, SessionRecord> _children =
         catalog.Sessions.Values.Where(s => s.ParentId is not null).ToLookup(s => s.ParentId!, StringComparer.Ordinal);
@@ -131,7 +137,7 @@ internal sealed class ChildRollUp(DataCatalog catalog, UsageLedger ledger)
             return known;
         }
 
-        var totals = ledger.Tallies.TryGetValue(session, out var tally) ? tally.Raw : default;
+        var totals = catalog.DigestOf(session).Totals();
         var count = 0;
         // A parent loop in damaged data must not recurse forever.
         if (path.Add(session.Id))
@@ -157,7 +163,7 @@ public static class SessionDirectory
     public static IReadOnlyList<(string Id, string? Title, DateTimeOffset Updated)> List(
         IReadOnlyList<string> dataPaths, Func<string, string?> environment, CancellationToken cancellationToken)
     {
-        var catalog = DataReader.Read(DataLocator.Resolve(dataPaths, environment), null, new ReadDiagnostics(), null, cancellationToken);
+        var catalog = DataReader.Read(DataLocator.Resolve(dataPaths, environment), DigestCache.Shared(environment), new ReadDiagnostics(), null, cancellationToken);
         return catalog.Sessions.Values
             .OrderByDescending(s => s.Updated)
             .Select(s => (s.Id, s.Title, Time.FromUnixMilliseconds(s.Updated)))
@@ -168,7 +174,7 @@ public static class SessionDirectory
     public static IReadOnlyList<(string? ProviderId, string ModelId)> Models(
         IReadOnlyList<string> dataPaths, Func<string, string?> environment, CancellationToken cancellationToken)
     {
-        var catalog = DataReader.Read(DataLocator.Resolve(dataPaths, environment), null, new ReadDiagnostics(), null, cancellationToken);
+        var catalog = DataReader.Read(DataLocator.Resolve(dataPaths, environment), DigestCache.Shared(environment), new ReadDiagnostics(), null, cancellationToken);
         return catalog.Sessions.Values
             .Where(s => s.ModelId is not null)
             .OrderByDescending(s => s.Updated)

@@ -1,16 +1,23 @@
+using OpenCodeUsage.Digest;
 using OpenCodeUsage.Discovery;
 
 namespace OpenCodeUsage.Storage;
 
-/// <summary>What a read found besides the messages: projects and sessions, merged over every store.</summary>
+/// <summary>What a read found: projects and sessions merged over every store, and each session's digested messages.</summary>
 internal sealed class DataCatalog
 {
     public Dictionary<string, ProjectRecord> Projects { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, SessionRecord> Sessions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The digest of each session, from the store the session is read from.</summary>
+    public Dictionary<string, SessionDigest> Digests { get; } = new(StringComparer.Ordinal);
+
     public ProjectRecord? ProjectOf(SessionRecord session) =>
         session.ProjectId is { } id && Projects.TryGetValue(id, out var p) ? p : null;
+
+    public SessionDigest DigestOf(SessionRecord session) =>
+        Digests.TryGetValue(session.Id, out var d) ? d : new SessionDigest { SessionId = session.Id };
 }
 
 /// <summary>
@@ -20,151 +27,84 @@ internal sealed class DataCatalog
 /// </summary>
 internal static class DataReader
 {
-    /// <param name="catalogReady">Called once the sessions are known, before any message is scanned.</param>
-    public static DataCatalog Read(IReadOnlyList<DataSource> sources, IMessageSink? sink, ReadDiagnostics diagnostics,
-        Action<ReadProgress>? progress, CancellationToken cancellationToken, Action<DataCatalog>? catalogReady = null)
+    /// <param name="cache">Where earlier digests are kept; null reads everything afresh and keeps nothing.</param>
+    public static DataCatalog Read(IReadOnlyList<DataSource> sources, DigestCache? cache, ReadDiagnostics diagnostics,
+        Action<ReadProgress>? progress, CancellationToken cancellationToken)
     {
+        var stores = ListStores(sources);
         var catalog = new DataCatalog();
-        var sqlite = new List<SqliteStore>();
-        var legacy = new List<LegacyJsonStore>();
+        var digests = new List<(StoreRef Store, StoreDigest Digest)>();
+        var strings = new StringPool();
+        var done = 0;
+        foreach (var store in stores)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Action<long> report = n => progress?.Invoke(new ReadProgress(store.Path, done, stores.Count, catalog.Sessions.Count, n));
+            report(0);
+            try
+            {
+                var digest = store.IsLegacyJson
+                    ? LegacyDigester.Digest(store, strings, diagnostics, report, cancellationToken)
+                    : SqliteDigester.Digest(store, cache?.Find(store.Path), strings, report, cancellationToken);
+                if (!store.IsLegacyJson)
+                {
+                    cache?.Keep(digest);
+                }
+
+                digests.Add((store, digest));
+            }
+            catch (OpenCodeUsageException ex)
+            {
+                diagnostics.Fail(ex);
+            }
+
+            done++;
+        }
+
+        foreach (var (store, digest) in digests)
+        {
+            Merge(catalog, store, digest);
+        }
+
+        foreach (var (store, digest) in digests)
+        {
+            var malformed = digest.Sessions.Values.Sum(d => d.MalformedRows);
+            if (malformed > 0)
+            {
+                diagnostics.Warn($"Skipped {malformed} malformed message row(s) in '{store.Path}'.");
+            }
+        }
+
+        progress?.Invoke(new ReadProgress("Done", stores.Count, stores.Count, catalog.Sessions.Count, 0));
+        return catalog;
+    }
+
+    private static List<StoreRef> ListStores(IReadOnlyList<DataSource> sources)
+    {
+        var stores = new List<StoreRef>();
         var seenPaths = new HashSet<string>(PathComparer);
-        try
+        foreach (var source in sources)
         {
-            var rank = 0;
-            foreach (var source in sources)
+            foreach (var db in source.Databases)
             {
-                foreach (var db in source.Databases)
+                if (seenPaths.Add(Path.GetFullPath(db)))
                 {
-                    if (!seenPaths.Add(Path.GetFullPath(db)))
-                    {
-                        continue;
-                    }
-
-                    var store = new StoreRef(source.DataDirectory, db, false, rank++);
-                    try
-                    {
-                        sqlite.Add(SqliteStore.Open(store));
-                    }
-                    catch (OpenCodeUsageException ex)
-                    {
-                        diagnostics.Fail(ex);
-                    }
-                }
-
-                if (source.LegacyStorage is { } storage && seenPaths.Add(Path.GetFullPath(storage)))
-                {
-                    legacy.Add(new LegacyJsonStore(new StoreRef(source.DataDirectory, storage, true, rank++)));
+                    stores.Add(new StoreRef(source.DataDirectory, db, false, stores.Count));
                 }
             }
 
-            var total = sqlite.Count + legacy.Count;
-            progress?.Invoke(new ReadProgress("Reading sessions", 0, total, 0, 0));
-            foreach (var store in sqlite.ToList())
+            if (source.LegacyStorage is { } storage && seenPaths.Add(Path.GetFullPath(storage)))
             {
-                try
-                {
-                    Merge(catalog, store.ReadProjects(), store.ReadSessions());
-                }
-                catch (OpenCodeUsageException ex)
-                {
-                    diagnostics.Fail(ex);
-                    sqlite.Remove(store);
-                    store.Dispose();
-                }
-            }
-
-            foreach (var store in legacy)
-            {
-                Merge(catalog, store.ReadProjects(), store.ReadSessions());
-            }
-
-            catalogReady?.Invoke(catalog);
-            if (sink is null)
-            {
-                return catalog;
-            }
-
-            var strings = new StringPool();
-            var done = 0;
-            foreach (var store in sqlite)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var owned = store.Store;
-                try
-                {
-                    SessionRecord? Owned(string id) => catalog.Sessions.TryGetValue(id, out var s) && ReferenceEquals(s.Store, owned) ? s : null;
-                    var seen = new SessionsSeen(sink);
-                    store.ScanMessages(Owned, seen, strings,
-                        n => progress?.Invoke(new ReadProgress(owned.Path, done, total, catalog.Sessions.Count, n)),
-                        cancellationToken);
-                    foreach (var table in store.SecondaryMessageTables())
-                    {
-                        store.ScanSecondaryMessages(table, id => Owned(id) is { } s && !seen.Contains(s) ? s : null,
-                            sink, strings, cancellationToken);
-                    }
-                }
-                catch (OpenCodeUsageException ex)
-                {
-                    diagnostics.Fail(ex);
-                }
-                finally
-                {
-                    // Release the read snapshot at once: a long reader holds back OpenCode's WAL checkpoints.
-                    store.Dispose();
-                }
-
-                done++;
-            }
-
-            sqlite.Clear();
-            foreach (var store in legacy)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var owned = catalog.Sessions.Values.Where(s => ReferenceEquals(s.Store, store.Store)).ToList();
-                store.ScanMessages(owned, sink, strings,
-                    n => progress?.Invoke(new ReadProgress(store.Store.Path, done, total, catalog.Sessions.Count, n)),
-                    cancellationToken);
-                foreach (var (path, reason) in store.Problems)
-                {
-                    diagnostics.Warn($"Skipped unreadable legacy file '{path}': {reason}");
-                }
-
-                done++;
-            }
-
-            progress?.Invoke(new ReadProgress("Done", total, total, catalog.Sessions.Count, 0));
-            return catalog;
-        }
-        finally
-        {
-            foreach (var store in sqlite)
-            {
-                store.Dispose();
+                stores.Add(new StoreRef(source.DataDirectory, storage, true, stores.Count));
             }
         }
+
+        return stores;
     }
 
-    /// <summary>Passes messages on and remembers which sessions had any.</summary>
-    private sealed class SessionsSeen(IMessageSink inner) : IMessageSink
+    private static void Merge(DataCatalog catalog, StoreRef store, StoreDigest digest)
     {
-        private readonly HashSet<SessionRecord> _sessions = new(ReferenceEqualityComparer.Instance);
-
-        public bool WantsMessageIds => inner.WantsMessageIds;
-
-        public bool Contains(SessionRecord session) => _sessions.Contains(session);
-
-        public void Accept(SessionRecord session, string? messageId, ref MessagePayload message)
-        {
-            _sessions.Add(session);
-            inner.Accept(session, messageId, ref message);
-        }
-
-        public void Malformed(StoreRef store, string? messageId) => inner.Malformed(store, messageId);
-    }
-
-    private static void Merge(DataCatalog catalog, List<ProjectRecord> projects, List<SessionRecord> sessions)
-    {
-        foreach (var project in projects)
+        foreach (var project in digest.ProjectRows)
         {
             if (!catalog.Projects.TryGetValue(project.Id, out var known) || (known.Name is null && project.Name is not null))
             {
@@ -172,11 +112,14 @@ internal static class DataReader
             }
         }
 
-        foreach (var session in sessions)
+        foreach (var row in digest.SessionRows)
         {
+            // A digest kept from an earlier call may name the store by another rank or data dir.
+            var session = row.Store == store ? row : row with { Store = store };
             if (!catalog.Sessions.TryGetValue(session.Id, out var known) || Prefer(session, known))
             {
                 catalog.Sessions[session.Id] = session;
+                catalog.Digests[session.Id] = digest.Sessions.TryGetValue(session.Id, out var d) ? d : new SessionDigest { SessionId = session.Id };
             }
         }
     }

@@ -9,5 +9,5 @@ internal interface IMessageSink
     void Accept(SessionRecord session, string? messageId, ref MessagePayload message);
 
     /// <summary>A row whose JSON could not be read; it is counted and skipped.</summary>
-    void Malformed(StoreRef store, string? messageId);
+    void Malformed(SessionRecord session, string? messageId);
 }

@@ -101,7 +101,7 @@ internal sealed class LegacyJsonStore
                 var fileId = Path.GetFileNameWithoutExtension(file);
                 if (!MessagePayload.TryParse(bytes, out var payload, strings))
                 {
-                    sink.Malformed(Store, fileId);
+                    sink.Malformed(session, fileId);
                     continue;
                 }
 

@@ -97,12 +97,14 @@ internal sealed class SqliteStore : IDisposable
     }
 
     /// <summary>
-    /// Streams every message row to <paramref name="sink"/>, for the sessions <paramref name="owner"/> assigns to this store.
-    /// Uses SQLite's own buffers (no copy of the JSON) because this loop is the whole cost of a report.
+    /// Streams message rows to <paramref name="sink"/>: every row, or with <paramref name="only"/> the rows of those
+    /// sessions (through OpenCode's session index). <paramref name="owner"/> maps a session id to the session the
+    /// row counts for, or null to pass it over. Uses SQLite's own buffers (no copy of the JSON): this loop is the
+    /// whole cost of a cold report.
     /// </summary>
     public void ScanMessages(Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
-        Action<long>? progress, CancellationToken cancellationToken) =>
-        Scan("message", isSecondary: false, owner, sink, strings, progress, cancellationToken);
+        Action<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null) =>
+        Scan("message", isSecondary: false, owner, sink, strings, progress, cancellationToken, only);
 
     /// <summary>
     /// Tables of newer OpenCode builds that may carry messages (session_message and its successors), found by
@@ -119,15 +121,71 @@ internal sealed class SqliteStore : IDisposable
 
     /// <summary>
     /// Reads a secondary table's rows that carry usage (an assistant role or type, and tokens); event rows such
-    /// as agent-switched are passed over. Only for sessions the main table had no messages for, so a message
-    /// kept in both places is never counted twice.
+    /// as agent-switched are passed over. The caller asks only for sessions the main table had no messages for,
+    /// so a message kept in both places is never counted twice.
     /// </summary>
     public void ScanSecondaryMessages(string table, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
-        CancellationToken cancellationToken) =>
-        Scan(table, isSecondary: true, owner, sink, strings, null, cancellationToken);
+        CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null) =>
+        Scan(table, isSecondary: true, owner, sink, strings, null, cancellationToken, only);
+
+    /// <summary>Per session, OpenCode's event sequence number (1.17 and later), which moves on every change to the session's messages.</summary>
+    public Dictionary<string, long> ReadEventSequences()
+    {
+        var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (Schema.HasAll("event_sequence", "aggregate_id", "seq"))
+        {
+            Query("SELECT aggregate_id, seq FROM event_sequence", r =>
+            {
+                if (!r.IsDBNull(0) && !r.IsDBNull(1))
+                {
+                    sequences[r.GetString(0)] = r.GetInt64(1);
+                }
+            });
+        }
+
+        return sequences;
+    }
+
+    /// <summary>The highest message rowid, or -1 where the table has no rowid; new messages get higher ones.</summary>
+    public long MaxMessageRowId()
+    {
+        if (!Schema.Has("message", "session_id"))
+        {
+            return -1;
+        }
+
+        long max = -1;
+        try
+        {
+            Query("SELECT max(rowid) FROM message", r => max = r.IsDBNull(0) ? 0 : r.GetInt64(0));
+        }
+        catch (OpenCodeUsageException)
+        {
+            return -1; // a WITHOUT ROWID table: every change must be found another way
+        }
+
+        return max;
+    }
+
+    /// <summary>Sessions that have messages above <paramref name="rowId"/>: those added since it was the highest.</summary>
+    public HashSet<string> SessionsWithMessagesAbove(long rowId)
+    {
+        var sessions = new HashSet<string>(StringComparer.Ordinal);
+        Query($"SELECT DISTINCT session_id FROM message WHERE rowid > {rowId}", r => sessions.Add(r.GetString(0)));
+        return sessions;
+    }
+
+    /// <summary>A hash of the schema's SQL: it changes with every migration OpenCode applies.</summary>
+    public string SchemaHash()
+    {
+        var text = new StringBuilder();
+        Query("SELECT type, name, sql FROM sqlite_master ORDER BY type, name", r =>
+            text.Append(r.GetString(0)).Append('|').Append(r.GetString(1)).Append('|').Append(r.IsDBNull(2) ? "" : r.GetString(2)).Append('\n'));
+        return Convert.ToHexString(System.IO.Hashing.XxHash64.Hash(Encoding.UTF8.GetBytes(text.ToString())));
+    }
 
     private void Scan(string table, bool isSecondary, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
-        Action<long>? progress, CancellationToken cancellationToken)
+        Action<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<string>? only)
     {
         if (!Schema.HasAll(table, "id", "session_id", "data"))
         {
@@ -136,9 +194,10 @@ internal sealed class SqliteStore : IDisposable
 
         var timeColumn = Schema.ColumnOrNull(table, "time_created");
         var typeColumn = Schema.ColumnOrNull(table, "type");
+        var where = only is null ? string.Empty : " WHERE session_id = ?1";
         var db = _connection.Handle!;
         var rc = raw.sqlite3_prepare_v2(db,
-            $"SELECT session_id, id, {timeColumn}, data, {typeColumn} FROM {DatabaseSchema.Quote(table)}", out sqlite3_stmt statement);
+            $"SELECT session_id, id, {timeColumn}, data, {typeColumn} FROM {DatabaseSchema.Quote(table)}{where}", out sqlite3_stmt statement);
         if (rc != raw.SQLITE_OK)
         {
             throw new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
@@ -147,71 +206,90 @@ internal sealed class SqliteStore : IDisposable
 
         using (statement)
         {
-            byte[] lastSessionKey = [];
-            SessionRecord? lastSession = null;
-            long rows = 0;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            var state = new ScanState();
+            if (only is null)
             {
-                if (++rows % CancellationCheckInterval == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    progress?.Invoke(rows);
-                }
-
-                var sessionKey = raw.sqlite3_column_blob(statement, 0);
-                if (!sessionKey.SequenceEqual(lastSessionKey))
-                {
-                    lastSessionKey = sessionKey.ToArray();
-                    lastSession = owner(Encoding.UTF8.GetString(sessionKey));
-                }
-
-                if (lastSession is null)
-                {
-                    continue;
-                }
-
-                var data = raw.sqlite3_column_blob(statement, 3);
-                if (!MessagePayload.TryParse(data, out var payload, strings))
-                {
-                    if (!isSecondary)
-                    {
-                        sink.Malformed(Store, raw.sqlite3_column_text(statement, 1).utf8_to_string());
-                    }
-
-                    continue;
-                }
-
-                if (isSecondary && !CarriesUsage(ref payload, raw.sqlite3_column_blob(statement, 4)))
-                {
-                    continue;
-                }
-
-                if (raw.sqlite3_column_type(statement, 2) == raw.SQLITE_INTEGER)
-                {
-                    var created = raw.sqlite3_column_int64(statement, 2);
-                    if (payload.Created == 0)
-                    {
-                        payload.Created = created;
-                    }
-                }
-
-                var wantId = sink.WantsMessageIds || payload.Created < lastSession.Created;
-                var id = wantId ? raw.sqlite3_column_text(statement, 1).utf8_to_string() : null;
-                sink.Accept(lastSession, id, ref payload);
+                Step(statement, isSecondary, owner, sink, strings, progress, cancellationToken, ref state);
+                return;
             }
 
-            progress?.Invoke(rows);
-            if (rc != raw.SQLITE_DONE)
+            foreach (var sessionId in only)
             {
-                var message = raw.sqlite3_errmsg(db).utf8_to_string();
-                throw rc switch
-                {
-                    raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB => new OpenCodeUsageException("DatabaseCorrupt", FailureKind.InvalidData,
-                        $"'{Store.Path}' is damaged: {message}", Store.Path),
-                    _ => new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
-                        $"Reading messages from '{Store.Path}' failed: {message}", Store.Path),
-                };
+                raw.sqlite3_reset(statement);
+                raw.sqlite3_bind_text(statement, 1, sessionId);
+                Step(statement, isSecondary, owner, sink, strings, progress, cancellationToken, ref state);
             }
+        }
+    }
+
+    private struct ScanState
+    {
+        public byte[]? LastSessionKey;
+        public SessionRecord? LastSession;
+        public long Rows;
+    }
+
+    private void Step(sqlite3_stmt statement, bool isSecondary, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
+        Action<long>? progress, CancellationToken cancellationToken, ref ScanState state)
+    {
+        int rc;
+        while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        {
+            if (++state.Rows % CancellationCheckInterval == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Invoke(state.Rows);
+            }
+
+            var sessionKey = raw.sqlite3_column_blob(statement, 0);
+            if (state.LastSessionKey is null || !sessionKey.SequenceEqual(state.LastSessionKey))
+            {
+                state.LastSessionKey = sessionKey.ToArray();
+                state.LastSession = owner(Encoding.UTF8.GetString(sessionKey));
+            }
+
+            if (state.LastSession is not { } session)
+            {
+                continue;
+            }
+
+            var data = raw.sqlite3_column_blob(statement, 3);
+            if (!MessagePayload.TryParse(data, out var payload, strings))
+            {
+                if (!isSecondary)
+                {
+                    sink.Malformed(session, raw.sqlite3_column_text(statement, 1).utf8_to_string());
+                }
+
+                continue;
+            }
+
+            if (isSecondary && !CarriesUsage(ref payload, raw.sqlite3_column_blob(statement, 4)))
+            {
+                continue;
+            }
+
+            if (payload.Created == 0 && raw.sqlite3_column_type(statement, 2) == raw.SQLITE_INTEGER)
+            {
+                payload.Created = raw.sqlite3_column_int64(statement, 2);
+            }
+
+            var wantId = sink.WantsMessageIds || payload.Created < session.Created;
+            var id = wantId ? raw.sqlite3_column_text(statement, 1).utf8_to_string() : null;
+            sink.Accept(session, id, ref payload);
+        }
+
+        progress?.Invoke(state.Rows);
+        if (rc != raw.SQLITE_DONE)
+        {
+            var message = raw.sqlite3_errmsg(_connection.Handle!).utf8_to_string();
+            throw rc switch
+            {
+                raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB => new OpenCodeUsageException("DatabaseCorrupt", FailureKind.InvalidData,
+                    $"'{Store.Path}' is damaged: {message}", Store.Path),
+                _ => new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
+                    $"Reading messages from '{Store.Path}' failed: {message}", Store.Path),
+            };
         }
     }
 

@@ -35,7 +35,7 @@ internal sealed class ProjectRecord
 }
 
 /// <summary>A session row with the columns every OpenCode version has, plus the optional ones.</summary>
-internal sealed class SessionRecord
+internal sealed record SessionRecord
 {
     public required string Id { get; init; }
     public string? ProjectId { get; init; }

@@ -34,4 +34,7 @@ public sealed class UsageQuery
 
     /// <summary>A models.json-shaped file or an OpenCode config to price from, instead of the user's catalogue.</summary>
     public string? PricingPath { get; init; }
+
+    /// <summary>Read everything afresh, neither using nor updating the cache.</summary>
+    public bool NoCache { get; init; }
 }

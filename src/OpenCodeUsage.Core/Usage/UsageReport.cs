@@ -37,31 +37,30 @@ public static class UsageReport
     {
         UsageScan.Run(query, environment, diagnostics, progress, counted =>
         {
-            var p = counted.Payload;
-            var output = p.OutputWithoutReasoning;
+            var row = counted.Row;
             emit(new UsageRecord
             {
                 SessionId = counted.Session.Id,
-                MessageId = counted.MessageId ?? string.Empty,
-                Time = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(p.Created), query.TimeZone),
+                MessageId = row.Id,
+                Time = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(row.Created), query.TimeZone),
                 Title = counted.Session.Title,
                 Project = counted.Project?.DisplayName,
                 ProjectId = counted.Session.ProjectId,
-                ProviderId = p.ProviderId,
-                ModelId = p.ModelId,
-                Agent = p.EffectiveAgent,
-                InputTokens = p.Input,
-                OutputTokens = output,
-                ReasoningTokens = p.Reasoning,
-                CacheReadTokens = p.CacheRead,
-                CacheWriteTokens = p.CacheWrite,
-                TotalTokens = p.Input + output + p.Reasoning + p.CacheRead + p.CacheWrite,
-                Cost = TokenTotals.ToDecimal(p.Cost),
+                ProviderId = row.ProviderId,
+                ModelId = row.ModelId,
+                Agent = row.Agent,
+                InputTokens = row.Input,
+                OutputTokens = row.Output,
+                ReasoningTokens = row.Reasoning,
+                CacheReadTokens = row.CacheRead,
+                CacheWriteTokens = row.CacheWrite,
+                TotalTokens = row.Total,
+                Cost = TokenTotals.ToDecimal(row.Cost),
                 EstimatedCost = counted.EstimatedCost,
                 IsForkCopy = counted.IsForkCopy,
-                Error = p.ErrorName,
+                Error = row.Error,
             });
-        }, cancellationToken);
+        }, cancellationToken, ordered: true);
     }
 
     /// <summary>
@@ -112,15 +111,15 @@ public static class UsageReport
                 switch (g)
                 {
                     case UsageGrouping.Day:
-                        date ??= clock.LocalDate(m.Payload.Created);
+                        date ??= clock.LocalDate(m.Row.Created);
                         day = date.Value.DayNumber();
                         break;
                     case UsageGrouping.Week:
-                        date ??= clock.LocalDate(m.Payload.Created);
+                        date ??= clock.LocalDate(m.Row.Created);
                         week = ISOWeek.GetYear(date.Value) * 100 + ISOWeek.GetWeekOfYear(date.Value);
                         break;
                     case UsageGrouping.Month:
-                        date ??= clock.LocalDate(m.Payload.Created);
+                        date ??= clock.LocalDate(m.Row.Created);
                         month = date.Value.Year * 100 + date.Value.Month;
                         break;
                     case UsageGrouping.Session:
@@ -130,14 +129,14 @@ public static class UsageReport
                         project = m.Session.ProjectId ?? string.Empty;
                         break;
                     case UsageGrouping.Provider:
-                        provider = m.Payload.ProviderId ?? string.Empty;
+                        provider = m.Row.ProviderId ?? string.Empty;
                         break;
                     case UsageGrouping.Model:
-                        provider = m.Payload.ProviderId ?? string.Empty;
-                        model = m.Payload.ModelId ?? string.Empty;
+                        provider = m.Row.ProviderId ?? string.Empty;
+                        model = m.Row.ModelId ?? string.Empty;
                         break;
                     case UsageGrouping.Agent:
-                        agent = m.Payload.EffectiveAgent ?? string.Empty;
+                        agent = m.Row.Agent ?? string.Empty;
                         break;
                 }
             }
@@ -149,16 +148,16 @@ public static class UsageReport
     private sealed class GroupTally(CountedMessage first)
     {
         private readonly HashSet<string> _sessions = new(StringComparer.Ordinal);
-        private readonly SortedSet<string> _models = new(StringComparer.Ordinal);
+        private readonly HashSet<(string?, string?)> _models = [];
         private TokenTotals _totals;
         private decimal _estimated;
         private bool _estimateIncomplete;
 
         public void Add(in CountedMessage m)
         {
-            _totals.Add(m.Payload);
+            _totals.Add(m.Row);
             _sessions.Add(m.Session.Id);
-            _models.Add($"{m.Payload.ProviderId}/{m.Payload.ModelId}");
+            _models.Add((m.Row.ProviderId, m.Row.ModelId));
             if (m.EstimatedCost is { } estimate)
             {
                 _estimated += estimate;
@@ -210,7 +209,7 @@ public static class UsageReport
                 TotalTokens = _totals.Total,
                 Cost = _totals.Cost,
                 EstimatedCost = _estimateIncomplete ? null : _estimated,
-                Models = string.Join(", ", _models),
+                Models = string.Join(", ", _models.Select(x => $"{x.Item1}/{x.Item2}").Order(StringComparer.Ordinal)),
             };
         }
     }

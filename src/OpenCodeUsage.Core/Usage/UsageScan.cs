@@ -1,27 +1,26 @@
 using OpenCodeUsage.Accounting;
+using OpenCodeUsage.Digest;
 using OpenCodeUsage.Discovery;
 using OpenCodeUsage.Pricing;
-using OpenCodeUsage.Sessions;
 using OpenCodeUsage.Storage;
 
 namespace OpenCodeUsage.Usage;
 
 /// <summary>One assistant message that passed the query's filters, with what is known about its session.</summary>
 internal readonly record struct CountedMessage(
-    SessionRecord Session, ProjectRecord? Project, string? MessageId, MessagePayload Payload, bool IsForkCopy, decimal? EstimatedCost);
+    SessionRecord Session, ProjectRecord? Project, AssistantRow Row, bool IsForkCopy, decimal? EstimatedCost);
 
 /// <summary>
-/// Reads every store once and hands each counted assistant message to a consumer: the filters, fork-copy
-/// rules and prices of a <see cref="UsageQuery"/>, shared by the summary and the per-message output.
+/// Reads every store (through the digest cache unless asked not to) and hands each counted assistant message to
+/// a consumer: the filters, fork-copy rules and prices of a <see cref="UsageQuery"/>, shared by the summary and
+/// the per-message output.
 /// </summary>
 internal sealed class UsageScan
 {
     private readonly UsageQuery _query;
     private readonly PriceCatalog _prices;
     private readonly SortedSet<string> _unpriced = new(StringComparer.Ordinal);
-    private readonly Dictionary<SessionRecord, bool> _sessionSelected = new(ReferenceEqualityComparer.Instance);
-    private HashSet<string>? _selectedSessionIds;
-    private DataCatalog? _catalog;
+    private readonly Dictionary<(string?, string?), ModelPrice?> _priceLookups = new();
 
     private UsageScan(UsageQuery query, PriceCatalog prices)
     {
@@ -29,18 +28,47 @@ internal sealed class UsageScan
         _prices = prices;
     }
 
+    /// <param name="ordered">Hand messages over oldest first (per-message output) rather than in storage order.</param>
     public static void Run(UsageQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics,
-        Action<ReadProgress>? progress, Action<CountedMessage> consume, CancellationToken cancellationToken)
+        Action<ReadProgress>? progress, Action<CountedMessage> consume, CancellationToken cancellationToken, bool ordered = false)
     {
         var sources = DataLocator.Resolve(query.DataPaths, environment);
         var scan = new UsageScan(query, LoadPrices(query, environment, diagnostics));
-        var ledger = new UsageLedger(wantsMessageIds: true)
+        var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken);
+        var forks = ForkCopies.Find(catalog);
+        var sessions = scan.SelectSessions(catalog);
+        if (ordered)
         {
-            Decided = (session, id, message, isCopy) => scan.Offer(session, id, message, isCopy, consume),
-        };
-        DataReader.Read(sources, ledger, diagnostics, progress, cancellationToken, scan.CatalogReady);
-        ledger.Resolve();
-        SessionReader.ReportMalformed(ledger, diagnostics);
+            sessions.Sort((a, b) => a.Created != b.Created ? a.Created.CompareTo(b.Created) : string.CompareOrdinal(a.Id, b.Id));
+        }
+
+        var after = query.After?.ToUnixTimeMilliseconds() ?? long.MinValue;
+        var before = query.Before?.ToUnixTimeMilliseconds() ?? long.MaxValue;
+        foreach (var session in sessions)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var digest = catalog.DigestOf(session);
+            var project = catalog.ProjectOf(session);
+            var rows = digest.Rows;
+            IEnumerable<int> indexes = Enumerable.Range(0, rows.Count);
+            if (ordered)
+            {
+                indexes = indexes.OrderBy(i => rows[i].Created).ThenBy(i => rows[i].Id, StringComparer.Ordinal);
+            }
+
+            foreach (var i in indexes)
+            {
+                var row = rows[i];
+                var isCopy = forks.IsCopy(digest, i);
+                if ((isCopy && !query.IncludeForkCopies) || row.Created < after || row.Created >= before || !scan.Matches(row))
+                {
+                    continue;
+                }
+
+                consume(new CountedMessage(session, project, row, isCopy, scan.Estimate(row)));
+            }
+        }
+
         scan.ReportUnpriced(diagnostics);
     }
 
@@ -61,88 +89,61 @@ internal sealed class UsageScan
         return catalog;
     }
 
-    private void CatalogReady(DataCatalog catalog)
+    /// <summary>The sessions the query's session and project filters select (subagent children included where asked).</summary>
+    private List<SessionRecord> SelectSessions(DataCatalog catalog)
     {
-        _catalog = catalog;
-        if (_query.SessionFilter is not { } filter)
+        IEnumerable<SessionRecord> sessions = catalog.Sessions.Values;
+        if (_query.SessionFilter is { } filter)
         {
-            return;
-        }
-
-        _selectedSessionIds = catalog.Sessions.Keys.Where(filter).ToHashSet(StringComparer.Ordinal);
-        if (!_query.IncludeChildren)
-        {
-            return;
-        }
-
-        var children = catalog.Sessions.Values.Where(s => s.ParentId is not null).ToLookup(s => s.ParentId!, StringComparer.Ordinal);
-        var pending = new Queue<string>(_selectedSessionIds);
-        while (pending.TryDequeue(out var parent))
-        {
-            foreach (var child in children[parent])
+            var selected = catalog.Sessions.Keys.Where(filter).ToHashSet(StringComparer.Ordinal);
+            if (_query.IncludeChildren)
             {
-                if (_selectedSessionIds.Add(child.Id))
+                var children = catalog.Sessions.Values.Where(s => s.ParentId is not null).ToLookup(s => s.ParentId!, StringComparer.Ordinal);
+                var pending = new Queue<string>(selected);
+                while (pending.TryDequeue(out var parent))
                 {
-                    pending.Enqueue(child.Id);
+                    foreach (var child in children[parent].Where(c => selected.Add(c.Id)))
+                    {
+                        pending.Enqueue(child.Id);
+                    }
                 }
             }
+
+            sessions = sessions.Where(s => selected.Contains(s.Id));
         }
+
+        if (_query.ProjectFilter is { } projectFilter)
+        {
+            sessions = sessions.Where(s =>
+            {
+                var project = catalog.ProjectOf(s);
+                return new[] { project?.DisplayName, s.ProjectId, project?.Worktree }.Any(n => n is not null && projectFilter(n));
+            });
+        }
+
+        return sessions.ToList();
     }
 
-    private void Offer(SessionRecord session, string? messageId, MessagePayload message, bool isCopy, Action<CountedMessage> consume)
-    {
-        if ((isCopy && !_query.IncludeForkCopies) || !SessionSelected(session))
-        {
-            return;
-        }
-
-        var created = message.Created;
-        if ((_query.After is { } after && created < after.ToUnixTimeMilliseconds()) ||
-            (_query.Before is { } before && created >= before.ToUnixTimeMilliseconds()) ||
-            !Matches(_query.ModelFilter, message.ModelId) ||
-            !Matches(_query.ProviderFilter, message.ProviderId) ||
-            !Matches(_query.AgentFilter, message.EffectiveAgent))
-        {
-            return;
-        }
-
-        decimal? estimate = null;
-        if (_prices.Find(message.ProviderId, message.ModelId) is { } price)
-        {
-            estimate = price.Estimate(message.Input, message.OutputWithoutReasoning, message.Reasoning, message.CacheRead, message.CacheWrite);
-        }
-        else
-        {
-            _unpriced.Add($"{message.ProviderId}/{message.ModelId}");
-        }
-
-        consume(new CountedMessage(session, _catalog?.ProjectOf(session), messageId, message, isCopy, estimate));
-    }
-
-    private bool SessionSelected(SessionRecord session)
-    {
-        if (_sessionSelected.TryGetValue(session, out var selected))
-        {
-            return selected;
-        }
-
-        selected = (_selectedSessionIds is null || _selectedSessionIds.Contains(session.Id)) && ProjectMatches(session);
-        _sessionSelected[session] = selected;
-        return selected;
-    }
-
-    private bool ProjectMatches(SessionRecord session)
-    {
-        if (_query.ProjectFilter is not { } filter)
-        {
-            return true;
-        }
-
-        var project = _catalog?.ProjectOf(session);
-        return new[] { project?.DisplayName, session.ProjectId, project?.Worktree }.Any(n => n is not null && filter(n));
-    }
+    private bool Matches(in AssistantRow row) =>
+        Matches(_query.ModelFilter, row.ModelId) && Matches(_query.ProviderFilter, row.ProviderId) && Matches(_query.AgentFilter, row.Agent);
 
     private static bool Matches(Func<string, bool>? filter, string? value) => filter is null || (value is not null && filter(value));
+
+    private decimal? Estimate(in AssistantRow row)
+    {
+        var key = (row.ProviderId, row.ModelId);
+        if (!_priceLookups.TryGetValue(key, out var price))
+        {
+            price = _prices.Find(row.ProviderId, row.ModelId);
+            _priceLookups[key] = price;
+            if (price is null)
+            {
+                _unpriced.Add($"{row.ProviderId}/{row.ModelId}");
+            }
+        }
+
+        return price?.Estimate(row.Input, row.Output, row.Reasoning, row.CacheRead, row.CacheWrite);
+    }
 
     private void ReportUnpriced(ReadDiagnostics diagnostics)
     {

@@ -1,0 +1,96 @@
+using OpenCodeUsage.Digest;
+using OpenCodeUsage.Storage;
+
+namespace OpenCodeUsage.Accounting;
+
+/// <summary>
+/// Tells fork copies from originals. A fork copies its source's messages under new ids with the same creation
+/// time and usage, so a message created before its own session is a copy suspect; it is a copy when another
+/// session holds a message with the same <see cref="CopyKey"/>. Where the original was deleted, the suspect
+/// with the smallest id stands in for it and is counted.
+/// Only the suspects' keys are indexed, so this costs one pass over the rows and memory for the few suspects.
+/// </summary>
+internal sealed class ForkCopies
+{
+    private readonly Dictionary<SessionDigest, HashSet<int>> _copies = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, string> _forkOf = new(StringComparer.Ordinal);
+
+    public static ForkCopies Find(DataCatalog catalog)
+    {
+        var result = new ForkCopies();
+        var suspects = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>();
+        foreach (var session in catalog.Sessions.Values)
+        {
+            var digest = catalog.DigestOf(session);
+            for (var i = 0; i < digest.Rows.Count; i++)
+            {
+                if (digest.Rows[i].Created < session.Created)
+                {
+                    suspects.Add((session, digest, i, digest.Rows[i].Key));
+                }
+            }
+        }
+
+        if (suspects.Count == 0)
+        {
+            return result;
+        }
+
+        var wanted = suspects.Select(s => s.Key).ToHashSet();
+        var originals = new Dictionary<CopyKey, SessionRecord>();
+        foreach (var session in catalog.Sessions.Values)
+        {
+            foreach (var row in catalog.DigestOf(session).Rows)
+            {
+                if (row.Created >= session.Created && wanted.Contains(row.Key))
+                {
+                    originals.TryAdd(row.Key, session);
+                }
+            }
+        }
+
+        var orphans = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>();
+        foreach (var suspect in suspects)
+        {
+            if (originals.TryGetValue(suspect.Key, out var original) && !ReferenceEquals(original, suspect.Session))
+            {
+                result.MarkCopy(suspect.Session, suspect.Digest, suspect.Index, original);
+            }
+            else
+            {
+                orphans.Add(suspect);
+            }
+        }
+
+        foreach (var group in orphans.GroupBy(s => s.Key))
+        {
+            var first = group.MinBy(s => s.Digest.Rows[s.Index].Id, StringComparer.Ordinal);
+            foreach (var other in group.Where(o => !ReferenceEquals(o.Digest, first.Digest) || o.Index != first.Index))
+            {
+                result.MarkCopy(other.Session, other.Digest, other.Index, first.Session);
+            }
+        }
+
+        return result;
+    }
+
+    public bool IsCopy(SessionDigest digest, int index) => _copies.TryGetValue(digest, out var set) && set.Contains(index);
+
+    /// <summary>The session whose messages <paramref name="sessionId"/> copied, when it is a fork.</summary>
+    public string? ForkOf(string sessionId) => _forkOf.GetValueOrDefault(sessionId);
+
+    private void MarkCopy(SessionRecord session, SessionDigest digest, int index, SessionRecord original)
+    {
+        if (!_copies.TryGetValue(digest, out var set))
+        {
+            set = [];
+            _copies[digest] = set;
+        }
+
+        set.Add(index);
+        if (!ReferenceEquals(original, session))
+        {
+            _forkOf.TryAdd(session.Id, original.Id);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+namespace OpenCodeUsage.Digest;
+
+/// <summary>
+/// Digests kept between calls: in memory for the life of the PowerShell session, and on disk (see
+/// <see cref="DigestFile"/>) so a new session starts warm. Keyed by database path; every digest is
+/// checked against its database before use, so the cache can only save work, never change a figure.
+/// </summary>
+internal sealed class DigestCache
+{
+    private readonly Dictionary<string, StoreDigest> _memory = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+
+    /// <param name="directory">Where digests are persisted; null keeps them in memory only.</param>
+    public DigestCache(string? directory) => Directory = directory;
+
+    /// <summary>The process-wide cache the cmdlets share, persisted under the user's cache directory.</summary>
+    public static DigestCache Shared(Func<string, string?> environment)
+    {
+        var directory = CacheDirectory(environment);
+        lock (SharedGate)
+        {
+            if (s_shared is null || s_shared.Directory != directory)
+            {
+                s_shared = new DigestCache(directory);
+            }
+
+            return s_shared;
+        }
+    }
+
+    private static readonly object SharedGate = new();
+    private static DigestCache? s_shared;
+
+    public string? Directory { get; }
+
+    public StoreDigest? Find(string path)
+    {
+        lock (_gate)
+        {
+            if (_memory.TryGetValue(path, out var digest))
+            {
+                return digest;
+            }
+        }
+
+        var loaded = Directory is null ? null : DigestFile.TryLoad(Directory, path);
+        if (loaded is not null)
+        {
+            lock (_gate)
+            {
+                _memory.TryAdd(path, loaded);
+            }
+        }
+
+        return loaded;
+    }
+
+    public void Keep(StoreDigest digest)
+    {
+        lock (_gate)
+        {
+            if (_memory.TryGetValue(digest.Path, out var known) && ReferenceEquals(known, digest))
+            {
+                return; // unchanged: nothing to write
+            }
+
+            _memory[digest.Path] = digest;
+        }
+
+        if (Directory is not null)
+        {
+            DigestFile.TrySave(Directory, digest);
+        }
+    }
+
+    /// <summary>Drops what is held in memory, as a new process would start (the files stay).</summary>
+    internal void ForgetMemory()
+    {
+        lock (_gate)
+        {
+            _memory.Clear();
+        }
+    }
+
+    /// <summary>OPENCODEUSAGE_CACHE_DIR, else the platform's cache directory.</summary>
+    public static string CacheDirectory(Func<string, string?> environment)
+    {
+        if (environment("OPENCODEUSAGE_CACHE_DIR") is { Length: > 0 } custom)
+        {
+            return custom;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "OpenCodeUsage", "Cache");
+        }
+
+        var xdg = environment("XDG_CACHE_HOME");
+        var root = !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)
+            ? xdg
+            : Path.Combine(environment("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "OpenCodeUsage");
+    }
+}

@@ -1,0 +1,41 @@
+using OpenCodeUsage.Accounting;
+
+namespace OpenCodeUsage.Digest;
+
+/// <summary>One session's messages, digested: counts, its assistant rows, and what tells whether it changed since.</summary>
+internal sealed class SessionDigest
+{
+    public required string SessionId { get; init; }
+
+    /// <summary>Messages of every role.</summary>
+    public int MessageCount { get; set; }
+
+    /// <summary>The agent of the session's first message that names one.</summary>
+    public string? FirstAgent { get; set; }
+
+    public List<AssistantRow> Rows { get; init; } = [];
+
+    /// <summary>The session row's time_updated when digested.</summary>
+    public long Updated { get; set; }
+
+    /// <summary>The session's event sequence (OpenCode 1.17+) when digested; -1 where there is none.</summary>
+    public long EventSequence { get; set; } = -1;
+
+    /// <summary>Rows of this session skipped because their JSON could not be read.</summary>
+    public int MalformedRows { get; set; }
+
+    /// <summary>A reply was still being written when digested: read the session again next time.</summary>
+    public bool Unsettled { get; set; }
+
+    /// <summary>Sums of every assistant row (fork copies included, as OpenCode's session columns hold them).</summary>
+    public TokenTotals Totals()
+    {
+        var totals = default(TokenTotals);
+        foreach (ref readonly var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Rows))
+        {
+            totals.Add(row);
+        }
+
+        return totals;
+    }
+}

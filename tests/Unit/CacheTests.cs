@@ -1,0 +1,167 @@
+using Microsoft.Data.Sqlite;
+using OpenCodeUsage.Digest;
+using OpenCodeUsage.Sessions;
+using OpenCodeUsage.Storage;
+using OpenCodeUsage.Usage;
+using Xunit;
+
+namespace OpenCodeUsage.Tests;
+
+/// <summary>After every kind of change to OpenCode's data, the cached answer equals the uncached one.</summary>
+public sealed class CacheTests : IDisposable
+{
+    private readonly string _cacheDir = Directory.CreateTempSubdirectory("ocu-cache-").FullName;
+    private readonly TempDataSet _data = new("oc-1.18.33");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _data.Dispose();
+        Directory.Delete(_cacheDir, recursive: true);
+    }
+
+    private string? Environment(string name) => name == "OPENCODEUSAGE_CACHE_DIR" ? _cacheDir : null;
+
+    private DigestCache Cache => DigestCache.Shared(Environment);
+
+    private string Report(bool noCache, params string[] dataPaths)
+    {
+        var paths = dataPaths.Length == 0 ? [_data.DataDir] : dataPaths;
+        var usage = UsageReport.Summarize(
+            new UsageQuery { DataPaths = paths, GroupBy = [UsageGrouping.Session, UsageGrouping.Model], TimeZone = TimeZoneInfo.Utc, NoCache = noCache, PricingPath = Path.Combine(RepoPaths.TestData, "oc-1.18.33", "opencode.json") },
+            Environment, new ReadDiagnostics(), null, CancellationToken.None);
+        var sessions = SessionReader.Read(new SessionQuery { DataPaths = paths, NoCache = noCache }, Environment, new ReadDiagnostics(), null, CancellationToken.None);
+        return string.Join("\n", usage.Select(u => $"{u.Group}|{u.Messages}|{u.InputTokens}|{u.OutputTokens}|{u.ReasoningTokens}|{u.CacheReadTokens}|{u.CacheWriteTokens}|{u.Cost}|{u.EstimatedCost}"))
+               + "\n--\n" + string.Join("\n", sessions.Select(s => $"{s.Id}|{s.Title}|{s.MessageCount}|{s.TotalTokens}|{s.Cost}|{s.OwnCost}|{s.ForkOfId}|{s.ModelId}"));
+    }
+
+    private void AssertCachedEqualsUncached(params string[] dataPaths)
+    {
+        var cached = Report(noCache: false, dataPaths);
+        Assert.Equal(Report(noCache: true, dataPaths), cached);
+    }
+
+    private string AnAssistantMessage(string model) => _data.Scalar($"SELECT id FROM message WHERE json_extract(data,'$.modelID') = '{model}' ORDER BY id LIMIT 1");
+
+    [Fact]
+    public void A_new_message_is_seen()
+    {
+        var before = Report(noCache: false);
+        var source = AnAssistantMessage("mock-smart");
+        _data.Execute($"INSERT INTO message (id, session_id, time_created, time_updated, data) SELECT 'msg_zzzznew000000000000000001', session_id, time_created + 5000, time_updated + 5000, json_set(data, '$.time.created', time_created + 5000) FROM message WHERE id = '{source}'");
+        AssertCachedEqualsUncached();
+        Assert.NotEqual(before, Report(noCache: false));
+    }
+
+    [Fact]
+    public void An_updated_message_is_seen_when_OpenCode_records_the_change()
+    {
+        var before = Report(noCache: false);
+        var message = AnAssistantMessage("mock-fast");
+        var session = _data.Scalar($"SELECT session_id FROM message WHERE id = '{message}'");
+        // OpenCode 1.17+ moves the session's event sequence with every message update.
+        _data.Execute($"UPDATE message SET data = json_set(data, '$.tokens.input', 999999, '$.cost', 9.5) WHERE id = '{message}'; UPDATE event_sequence SET seq = seq + 1 WHERE aggregate_id = '{session}'");
+        AssertCachedEqualsUncached();
+        Assert.NotEqual(before, Report(noCache: false));
+
+        // Older versions only touch the session row.
+        var other = AnAssistantMessage("mock-smart");
+        var otherSession = _data.Scalar($"SELECT session_id FROM message WHERE id = '{other}'");
+        _data.Execute($"UPDATE message SET data = json_set(data, '$.tokens.output', 4242) WHERE id = '{other}'; UPDATE session SET time_updated = time_updated + 1 WHERE id = '{otherSession}'");
+        AssertCachedEqualsUncached();
+    }
+
+    [Fact]
+    public void A_reply_still_streaming_is_read_again()
+    {
+        var message = AnAssistantMessage("mock-fast");
+        _data.Execute($"UPDATE message SET data = json_remove(data, '$.finish', '$.time.completed') WHERE id = '{message}'");
+        Report(noCache: false);
+        // The reply finishes without any other trace of the change.
+        _data.Execute($"UPDATE message SET data = json_set(data, '$.finish', 'stop', '$.time.completed', time_created + 100, '$.tokens.output', 777) WHERE id = '{message}'");
+        AssertCachedEqualsUncached();
+    }
+
+    [Fact]
+    public void A_deleted_session_disappears()
+    {
+        Report(noCache: false);
+        var session = _data.Scalar("SELECT id FROM session WHERE parent_id IS NOT NULL");
+        _data.Execute($"DELETE FROM part WHERE session_id = '{session}'; DELETE FROM message WHERE session_id = '{session}'; DELETE FROM session WHERE id = '{session}'");
+        AssertCachedEqualsUncached();
+        Assert.DoesNotContain(session, Report(noCache: false), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_replaced_or_restored_database_is_read_afresh()
+    {
+        var original = Path.Combine(_cacheDir, "original.db");
+        File.Copy(_data.Database, original);
+        var modified = File.GetLastWriteTimeUtc(_data.Database);
+        Report(noCache: false);
+
+        File.Copy(Path.Combine(RepoPaths.DataDir("oc-1.17.19"), "opencode.db"), _data.Database, overwrite: true);
+        AssertCachedEqualsUncached();
+
+        // A backup restored with its old time stamp.
+        File.Copy(original, _data.Database, overwrite: true);
+        File.SetLastWriteTimeUtc(_data.Database, modified);
+        AssertCachedEqualsUncached();
+    }
+
+    [Fact]
+    public void A_schema_upgrade_is_read_afresh()
+    {
+        Report(noCache: false);
+        _data.Execute("ALTER TABLE session ADD COLUMN future_column TEXT; CREATE TABLE future_table (id TEXT)");
+        AssertCachedEqualsUncached();
+    }
+
+    [Fact]
+    public void A_second_data_dir_is_merged_the_same_way()
+    {
+        Report(noCache: false);
+        AssertCachedEqualsUncached(_data.DataDir, RepoPaths.DataDir("upgrade-1.1.65-to-1.18.33"));
+        AssertCachedEqualsUncached(RepoPaths.DataDir("upgrade-1.1.65-to-1.18.33"), _data.DataDir);
+    }
+
+    [Fact]
+    public void A_new_process_starts_from_the_file_and_a_damaged_file_is_rebuilt()
+    {
+        var expected = Report(noCache: true);
+        Report(noCache: false);
+        var file = DigestFile.PathFor(_cacheDir, _data.Database);
+        Assert.True(File.Exists(file));
+
+        Cache.ForgetMemory();
+        Assert.NotNull(DigestFile.TryLoad(_cacheDir, _data.Database));
+        Assert.Equal(expected, Report(noCache: false));
+
+        foreach (var damage in new Action[]
+        {
+            () => File.WriteAllBytes(file, File.ReadAllBytes(file)[..^9]),                       // truncated
+            () => { var b = File.ReadAllBytes(file); b[b.Length / 2] ^= 0xFF; File.WriteAllBytes(file, b); }, // altered
+            () => File.WriteAllText(file, "not a digest at all"),                                   // foreign
+        })
+        {
+            Report(noCache: false);
+            damage();
+            Assert.Null(DigestFile.TryLoad(_cacheDir, _data.Database));
+            Cache.ForgetMemory();
+            Assert.Equal(expected, Report(noCache: false));
+            Assert.NotNull(DigestFile.TryLoad(_cacheDir, _data.Database));
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(_cacheDir, "*.tmp"));
+    }
+
+    [Fact]
+    public void A_digest_file_of_another_database_is_not_used()
+    {
+        Report(noCache: false);
+        var other = Path.Combine(_cacheDir, "other.db");
+        File.Copy(_data.Database, other);
+        File.Copy(DigestFile.PathFor(_cacheDir, _data.Database), DigestFile.PathFor(_cacheDir, other));
+        Assert.Null(DigestFile.TryLoad(_cacheDir, other));
+    }
+}
