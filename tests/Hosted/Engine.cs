@@ -32,6 +32,20 @@ internal sealed class Engine : IDisposable
 
     public IReadOnlyList<ProgressRecord> Progress { get; private set; } = [];
 
+    /// <summary>A pipeline on this engine's runspace, not yet started: for tests that stop it midway.</summary>
+    public PowerShell CreatePipeline(string script, params object[] arguments)
+    {
+        var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        foreach (var argument in arguments)
+        {
+            ps.AddArgument(argument);
+        }
+
+        return ps;
+    }
+
     public Collection<PSObject> Run(string script, params object[] arguments)
     {
         using var ps = PowerShell.Create();

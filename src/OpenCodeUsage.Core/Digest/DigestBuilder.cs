@@ -5,14 +5,18 @@ namespace OpenCodeUsage.Digest;
 /// <summary>Turns scanned messages into session digests, one per session, as the rows stream past.</summary>
 internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into) : IMessageSink
 {
+    private readonly NameNumbers _names = new();
     private SessionDigest? _last;
 
-    public bool WantsMessageIds => true;
+    public bool NeedsUserDetails(SessionRecord session) => DigestFor(session).FirstAgent is null;
+
+    public void CountUserMessage(SessionRecord session) => DigestFor(session).MessageCount++;
 
     /// <summary>Sessions that received at least one message in this scan.</summary>
     public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
 
-    public void Accept(SessionRecord session, string? messageId, ref MessagePayload message)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void Accept(SessionRecord session, string? messageId, long rowId, ref MessagePayload message)
     {
         var digest = DigestFor(session);
         digest.MessageCount++;
@@ -22,7 +26,22 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into) : IM
             return;
         }
 
-        digest.Rows.Add(AssistantRow.From(messageId ?? string.Empty, message));
+        digest.Rows.Add(new AssistantRow
+        {
+            Created = message.Created,
+            RowId = rowId,
+            Id = rowId < 0 || message.Created < session.Created ? messageId : null,
+            Input = AssistantRow.Clamp(message.Input),
+            Output = AssistantRow.Clamp(message.OutputWithoutReasoning),
+            Reasoning = AssistantRow.Clamp(message.Reasoning),
+            CacheRead = AssistantRow.Clamp(message.CacheRead),
+            CacheWrite = AssistantRow.Clamp(message.CacheWrite),
+            Cost = message.Cost,
+            Provider = _names.Number(message.ProviderId),
+            Model = _names.Number(message.ModelId),
+            Agent = _names.Number(message.EffectiveAgent),
+            Error = _names.Number(message.ErrorName),
+        });
         // A reply still streaming has no completion time, finish or error yet; its figures will change.
         if (message.Completed == 0 && message.Finish is null && message.ErrorName is null)
         {
@@ -41,6 +60,26 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into) : IM
         return digest;
     }
 
+    /// <summary>Adds a slice's digests (read in rowid order after the slices already merged) to this builder's.</summary>
+    public void Merge(Dictionary<string, SessionDigest> slice)
+    {
+        foreach (var (id, part) in slice)
+        {
+            Touched.Add(id);
+            if (!into.TryGetValue(id, out var digest))
+            {
+                into[id] = part;
+                continue;
+            }
+
+            digest.MessageCount += part.MessageCount;
+            digest.FirstAgent ??= part.FirstAgent;
+            digest.MalformedRows += part.MalformedRows;
+            digest.Unsettled |= part.Unsettled;
+            digest.Rows.AddRange(part.Rows);
+        }
+    }
+
     private SessionDigest DigestFor(SessionRecord session)
     {
         Touched.Add(session.Id);
@@ -57,5 +96,37 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into) : IM
 
         _last = digest;
         return digest;
+    }
+
+    /// <summary>Numbers names with a one-entry memo: consecutive rows nearly always repeat the same model and agent.</summary>
+    private sealed class NameNumbers
+    {
+        private string? _lastName;
+        private int _lastNumber = Names.None;
+        private string? _secondName;
+        private int _secondNumber = Names.None;
+
+        public int Number(string? name)
+        {
+            if (name is null)
+            {
+                return Names.None;
+            }
+
+            if (ReferenceEquals(name, _lastName))
+            {
+                return _lastNumber;
+            }
+
+            if (ReferenceEquals(name, _secondName))
+            {
+                return _secondNumber;
+            }
+
+            (_secondName, _secondNumber) = (_lastName, _lastNumber);
+            _lastName = name;
+            _lastNumber = Names.Number(name);
+            return _lastNumber;
+        }
     }
 }

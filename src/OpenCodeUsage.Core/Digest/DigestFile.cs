@@ -10,7 +10,7 @@ namespace OpenCodeUsage.Digest;
 /// </summary>
 internal static class DigestFile
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private static readonly byte[] Magic = "OCUDIGST"u8.ToArray();
     private const int TrailerLength = 8 + 4 + 8 + 8;
 
@@ -122,8 +122,8 @@ internal static class DigestFile
             {
                 Ref(row.ProviderId);
                 Ref(row.ModelId);
-                Ref(row.Agent);
-                Ref(row.Error);
+                Ref(row.AgentName);
+                Ref(row.ErrorName);
             }
         }
 
@@ -155,7 +155,13 @@ internal static class DigestFile
             w.Write(session.Rows.Count);
             foreach (var row in session.Rows)
             {
-                w.Write(row.Id);
+                w.Write(row.Id is not null);
+                if (row.Id is not null)
+                {
+                    w.Write(row.Id);
+                }
+
+                w.Write(row.RowId);
                 w.Write(row.Created);
                 w.Write(row.Input);
                 w.Write(row.Output);
@@ -163,11 +169,10 @@ internal static class DigestFile
                 w.Write(row.CacheRead);
                 w.Write(row.CacheWrite);
                 w.Write(row.Cost);
-                w.Write(row.Fingerprint);
                 w.Write(Ref(row.ProviderId));
                 w.Write(Ref(row.ModelId));
-                w.Write(Ref(row.Agent));
-                w.Write(Ref(row.Error));
+                w.Write(Ref(row.AgentName));
+                w.Write(Ref(row.ErrorName));
             }
         }
     }
@@ -177,13 +182,17 @@ internal static class DigestFile
         var path = r.ReadString();
         var stamp = new FileStamp(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
         var digest = new StoreDigest { Path = path, Stamp = stamp, SchemaHash = r.ReadString(), MaxRowId = r.ReadInt64() };
-        var strings = new string[Count(r)];
-        for (var i = 0; i < strings.Length; i++)
+        // File-local string numbers become this process's name numbers.
+        var numbers = new int[Count(r)];
+        var strings = new string[numbers.Length];
+        for (var i = 0; i < numbers.Length; i++)
         {
-            strings[i] = string.Intern(r.ReadString());
+            strings[i] = r.ReadString();
+            numbers[i] = Names.Number(strings[i]);
         }
 
         string? Text(int index) => index < 0 ? null : strings[index];
+        int Number(int index) => index < 0 ? Names.None : numbers[index];
         var sessions = Count(r);
         for (var i = 0; i < sessions; i++)
         {
@@ -203,7 +212,8 @@ internal static class DigestFile
             {
                 session.Rows.Add(new AssistantRow
                 {
-                    Id = r.ReadString(),
+                    Id = r.ReadBoolean() ? r.ReadString() : null,
+                    RowId = r.ReadInt64(),
                     Created = r.ReadInt64(),
                     Input = r.ReadInt32(),
                     Output = r.ReadInt32(),
@@ -211,11 +221,10 @@ internal static class DigestFile
                     CacheRead = r.ReadInt32(),
                     CacheWrite = r.ReadInt32(),
                     Cost = r.ReadDouble(),
-                    Fingerprint = r.ReadUInt64(),
-                    ProviderId = Text(r.ReadInt32()),
-                    ModelId = Text(r.ReadInt32()),
-                    Agent = Text(r.ReadInt32()),
-                    Error = Text(r.ReadInt32()),
+                    Provider = Number(r.ReadInt32()),
+                    Model = Number(r.ReadInt32()),
+                    Agent = Number(r.ReadInt32()),
+                    Error = Number(r.ReadInt32()),
                 });
             }
 

@@ -71,8 +71,18 @@ internal static class SqliteDigester
         {
             var scanning = toScan.ToDictionary(s => s.Id, StringComparer.Ordinal);
             SessionRecord? Owner(string id) => scanning.GetValueOrDefault(id);
-            var only = toScan.Count > sessions.Count * FullScanShare ? null : scanning.Keys;
-            sqlite.ScanMessages(Owner, builder, strings, progress, cancellationToken, only);
+            if (toScan.Count <= sessions.Count * FullScanShare)
+            {
+                sqlite.ScanMessages(Owner, builder, strings, progress, cancellationToken, scanning.Keys);
+            }
+            else if (digest.MaxRowId >= ParallelScan.MinimumRows && Environment.ProcessorCount > 1)
+            {
+                ParallelScan.Run(store, sqlite, digest.MaxRowId, Owner, builder, progress, cancellationToken);
+            }
+            else
+            {
+                sqlite.ScanMessages(Owner, builder, strings, progress, cancellationToken);
+            }
 
             // Newer builds may keep a session's messages in another table: read it for sessions the main table had none for.
             var empty = toScan.Where(s => !builder.Touched.Contains(s.Id)).Select(s => s.Id).ToList();

@@ -105,7 +105,7 @@ internal sealed class LegacyJsonStore
                     continue;
                 }
 
-                sink.Accept(session, payload.Id ?? fileId, ref payload);
+                sink.Accept(session, payload.Id ?? fileId, -1, ref payload);
                 if (++count % 256 == 0)
                 {
                     progress?.Invoke(count);

@@ -64,6 +64,19 @@ internal struct MessagePayload
 
     public readonly string? EffectiveAgent => Agent ?? Mode;
 
+    /// <summary>
+    /// A quick look for a top-level "role":"user" near the start, where OpenCode writes it: user messages then
+    /// need no parse when only counted. Anything unusual answers false and gets the full parse.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static bool IsUserMessage(ReadOnlySpan<byte> json)
+    {
+        var head = json.Length > 128 ? json[..128] : json;
+        var at = head.IndexOf("\"role\":\"user\""u8);
+        return at > 0 && head[..at].IndexOf((byte)'{') == 0 && head[1..at].IndexOfAny((byte)'{', (byte)'[') < 0
+               && head[at - 1] is (byte)'{' or (byte)',';
+    }
+
     /// <summary>Parses a message payload. Returns false (and leaves <paramref name="payload"/> partial) on malformed JSON.</summary>
     public static bool TryParse(ReadOnlySpan<byte> json, out MessagePayload payload, StringPool? strings = null)
     {
@@ -87,6 +100,7 @@ internal struct MessagePayload
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Parse(ReadOnlySpan<byte> json, ref MessagePayload p, StringPool? strings)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
@@ -240,6 +254,7 @@ internal struct MessagePayload
         p.ProviderId ??= userProviderId;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void ReadTokens(ref Utf8JsonReader reader, ref MessagePayload p)
     {
         reader.Read();
@@ -304,6 +319,7 @@ internal struct MessagePayload
     }
 
     /// <summary>Reads a count; tolerates null, fractions and absurd values (providers report odd things) without failing.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static long ReadLong(ref Utf8JsonReader reader)
     {
         reader.Read();
@@ -322,6 +338,7 @@ internal struct MessagePayload
         return double.IsFinite(d) && Math.Abs(d) < long.MaxValue ? (long)d : 0;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static string? ReadString(ref Utf8JsonReader reader, StringPool? strings)
     {
         reader.Read();

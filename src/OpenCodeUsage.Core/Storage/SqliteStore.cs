@@ -104,7 +104,12 @@ internal sealed class SqliteStore : IDisposable
     /// </summary>
     public void ScanMessages(Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
         Action<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null) =>
-        Scan("message", isSecondary: false, owner, sink, strings, progress, cancellationToken, only);
+        Scan("message", isSecondary: false, owner, sink, strings, progress, cancellationToken, only, null);
+
+    /// <summary>Streams the message rows whose rowid lies in (<paramref name="afterRowId"/>, <paramref name="lastRowId"/>]: one slice of a parallel scan.</summary>
+    public void ScanMessageRange(long afterRowId, long lastRowId, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
+        Action<long>? progress, CancellationToken cancellationToken) =>
+        Scan("message", isSecondary: false, owner, sink, strings, progress, cancellationToken, null, (afterRowId, lastRowId));
 
     /// <summary>
     /// Tables of newer OpenCode builds that may carry messages (session_message and its successors), found by
@@ -126,7 +131,7 @@ internal sealed class SqliteStore : IDisposable
     /// </summary>
     public void ScanSecondaryMessages(string table, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
         CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null) =>
-        Scan(table, isSecondary: true, owner, sink, strings, null, cancellationToken, only);
+        Scan(table, isSecondary: true, owner, sink, strings, null, cancellationToken, only, null);
 
     /// <summary>Per session, OpenCode's event sequence number (1.17 and later), which moves on every change to the session's messages.</summary>
     public Dictionary<string, long> ReadEventSequences()
@@ -185,7 +190,7 @@ internal sealed class SqliteStore : IDisposable
     }
 
     private void Scan(string table, bool isSecondary, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
-        Action<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<string>? only)
+        Action<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<string>? only, (long After, long Last)? range)
     {
         if (!Schema.HasAll(table, "id", "session_id", "data"))
         {
@@ -194,10 +199,12 @@ internal sealed class SqliteStore : IDisposable
 
         var timeColumn = Schema.ColumnOrNull(table, "time_created");
         var typeColumn = Schema.ColumnOrNull(table, "type");
-        var where = only is null ? string.Empty : " WHERE session_id = ?1";
+        var where = only is not null ? " WHERE session_id = ?1"
+            : range is { } r ? $" WHERE rowid > {r.After} AND rowid <= {r.Last}"
+            : string.Empty;
         var db = _connection.Handle!;
         var rc = raw.sqlite3_prepare_v2(db,
-            $"SELECT session_id, id, {timeColumn}, data, {typeColumn} FROM {DatabaseSchema.Quote(table)}{where}", out sqlite3_stmt statement);
+            $"SELECT session_id, id, {timeColumn}, data, {typeColumn}, {(isSecondary ? "-1" : "rowid")} FROM {DatabaseSchema.Quote(table)}{where}", out sqlite3_stmt statement);
         if (rc != raw.SQLITE_OK)
         {
             throw new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
@@ -229,6 +236,7 @@ internal sealed class SqliteStore : IDisposable
         public long Rows;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Step(sqlite3_stmt statement, bool isSecondary, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
         Action<long>? progress, CancellationToken cancellationToken, ref ScanState state)
     {
@@ -254,6 +262,12 @@ internal sealed class SqliteStore : IDisposable
             }
 
             var data = raw.sqlite3_column_blob(statement, 3);
+            if (!isSecondary && MessagePayload.IsUserMessage(data) && !sink.NeedsUserDetails(session))
+            {
+                sink.CountUserMessage(session);
+                continue;
+            }
+
             if (!MessagePayload.TryParse(data, out var payload, strings))
             {
                 if (!isSecondary)
@@ -274,9 +288,8 @@ internal sealed class SqliteStore : IDisposable
                 payload.Created = raw.sqlite3_column_int64(statement, 2);
             }
 
-            var wantId = sink.WantsMessageIds || payload.Created < session.Created;
-            var id = wantId ? raw.sqlite3_column_text(statement, 1).utf8_to_string() : null;
-            sink.Accept(session, id, ref payload);
+            var id = payload.Created < session.Created ? raw.sqlite3_column_text(statement, 1).utf8_to_string() : null;
+            sink.Accept(session, id, raw.sqlite3_column_int64(statement, 5), ref payload);
         }
 
         progress?.Invoke(state.Rows);

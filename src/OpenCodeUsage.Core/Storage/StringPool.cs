@@ -11,6 +11,7 @@ internal sealed class StringPool
 {
     private readonly Dictionary<int, List<string>> _byHash = new();
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public string Get(ref Utf8JsonReader reader)
     {
         if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > 256)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpenCodeUsage.Accounting;
+using OpenCodeUsage.Digest;
 using OpenCodeUsage.Storage;
 
 namespace OpenCodeUsage.Usage;
@@ -14,16 +15,24 @@ public static class UsageReport
         var groups = new Dictionary<GroupKey, GroupTally>();
         var grouping = query.GroupBy.Count == 0 ? [UsageGrouping.Day] : query.GroupBy.Distinct().ToList();
         var clock = new ZoneClock(query.TimeZone);
+        GroupKey lastKey = default;
+        GroupTally? lastTally = null;
         UsageScan.Run(query, environment, diagnostics, progress, counted =>
         {
             var key = GroupKey.For(grouping, counted, clock);
-            if (!groups.TryGetValue(key, out var tally))
+            // Consecutive messages nearly always fall in the same group: skip the hash lookup then.
+            if (lastTally is null || !key.Equals(lastKey))
             {
-                tally = new GroupTally(counted);
-                groups[key] = tally;
+                if (!groups.TryGetValue(key, out lastTally))
+                {
+                    lastTally = new GroupTally(counted);
+                    groups[key] = lastTally;
+                }
+
+                lastKey = key;
             }
 
-            tally.Add(counted);
+            lastTally.Add(counted);
         }, cancellationToken);
 
         return groups.OrderBy(g => g.Key, GroupKey.Comparer)
@@ -35,20 +44,21 @@ public static class UsageReport
     public static void Stream(UsageQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics,
         Action<ReadProgress>? progress, Action<UsageRecord> emit, CancellationToken cancellationToken)
     {
+        using var ids = new MessageIdResolver();
         UsageScan.Run(query, environment, diagnostics, progress, counted =>
         {
             var row = counted.Row;
             emit(new UsageRecord
             {
                 SessionId = counted.Session.Id,
-                MessageId = row.Id,
+                MessageId = ids.Resolve(counted.Session, row),
                 Time = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(row.Created), query.TimeZone),
                 Title = counted.Session.Title,
                 Project = counted.Project?.DisplayName,
                 ProjectId = counted.Session.ProjectId,
                 ProviderId = row.ProviderId,
                 ModelId = row.ModelId,
-                Agent = row.Agent,
+                Agent = row.AgentName,
                 InputTokens = row.Input,
                 OutputTokens = row.Output,
                 ReasoningTokens = row.Reasoning,
@@ -58,7 +68,7 @@ public static class UsageReport
                 Cost = TokenTotals.ToDecimal(row.Cost),
                 EstimatedCost = counted.EstimatedCost,
                 IsForkCopy = counted.IsForkCopy,
-                Error = row.Error,
+                Error = row.ErrorName,
             });
         }, cancellationToken, ordered: true);
     }
@@ -136,7 +146,7 @@ public static class UsageReport
                         model = m.Row.ModelId ?? string.Empty;
                         break;
                     case UsageGrouping.Agent:
-                        agent = m.Row.Agent ?? string.Empty;
+                        agent = m.Row.AgentName ?? string.Empty;
                         break;
                 }
             }
@@ -148,7 +158,7 @@ public static class UsageReport
     private sealed class GroupTally(CountedMessage first)
     {
         private readonly HashSet<string> _sessions = new(StringComparer.Ordinal);
-        private readonly HashSet<(string?, string?)> _models = [];
+        private readonly HashSet<(int, int)> _models = [];
         private TokenTotals _totals;
         private decimal _estimated;
         private bool _estimateIncomplete;
@@ -157,7 +167,7 @@ public static class UsageReport
         {
             _totals.Add(m.Row);
             _sessions.Add(m.Session.Id);
-            _models.Add((m.Row.ProviderId, m.Row.ModelId));
+            _models.Add((m.Row.Provider, m.Row.Model));
             if (m.EstimatedCost is { } estimate)
             {
                 _estimated += estimate;
@@ -209,7 +219,7 @@ public static class UsageReport
                 TotalTokens = _totals.Total,
                 Cost = _totals.Cost,
                 EstimatedCost = _estimateIncomplete ? null : _estimated,
-                Models = string.Join(", ", _models.Select(x => $"{x.Item1}/{x.Item2}").Order(StringComparer.Ordinal)),
+                Models = string.Join(", ", _models.Select(x => $"{Digest.Names.Name(x.Item1)}/{Digest.Names.Name(x.Item2)}").Order(StringComparer.Ordinal)),
             };
         }
     }

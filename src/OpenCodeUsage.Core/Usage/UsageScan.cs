@@ -20,7 +20,7 @@ internal sealed class UsageScan
     private readonly UsageQuery _query;
     private readonly PriceCatalog _prices;
     private readonly SortedSet<string> _unpriced = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string?, string?), ModelPrice?> _priceLookups = new();
+    private readonly Dictionary<(int, int), ModelPrice?> _priceLookups = new();
 
     private UsageScan(UsageQuery query, PriceCatalog prices)
     {
@@ -53,7 +53,7 @@ internal sealed class UsageScan
             IEnumerable<int> indexes = Enumerable.Range(0, rows.Count);
             if (ordered)
             {
-                indexes = indexes.OrderBy(i => rows[i].Created).ThenBy(i => rows[i].Id, StringComparer.Ordinal);
+                indexes = indexes.OrderBy(i => rows[i].Created).ThenBy(i => rows[i].RowId);
             }
 
             foreach (var i in indexes)
@@ -125,13 +125,13 @@ internal sealed class UsageScan
     }
 
     private bool Matches(in AssistantRow row) =>
-        Matches(_query.ModelFilter, row.ModelId) && Matches(_query.ProviderFilter, row.ProviderId) && Matches(_query.AgentFilter, row.Agent);
+        Matches(_query.ModelFilter, row.ModelId) && Matches(_query.ProviderFilter, row.ProviderId) && Matches(_query.AgentFilter, row.AgentName);
 
     private static bool Matches(Func<string, bool>? filter, string? value) => filter is null || (value is not null && filter(value));
 
     private decimal? Estimate(in AssistantRow row)
     {
-        var key = (row.ProviderId, row.ModelId);
+        var key = (row.Provider, row.Model);
         if (!_priceLookups.TryGetValue(key, out var price))
         {
             price = _prices.Find(row.ProviderId, row.ModelId);

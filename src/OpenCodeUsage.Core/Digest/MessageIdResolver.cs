@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+using OpenCodeUsage.Storage;
+
+namespace OpenCodeUsage.Digest;
+
+/// <summary>
+/// Finds the ids of digested database rows for per-message output, a session at a time through OpenCode's
+/// session index (which holds the id and rowid), so digests need not carry a million id strings. Each lookup
+/// is its own short statement: no read transaction stays open while the pipeline consumes the records.
+/// </summary>
+internal sealed class MessageIdResolver : IDisposable
+{
+    private readonly Dictionary<string, SqliteConnection> _connections = new(StringComparer.Ordinal);
+    private string? _session;
+    private Dictionary<long, string> _ids = [];
+
+    public string Resolve(SessionRecord session, in AssistantRow row)
+    {
+        if (row.Id is not null || row.RowId < 0)
+        {
+            return row.Id ?? string.Empty;
+        }
+
+        if (_session != session.Id)
+        {
+            _session = session.Id;
+            _ids = ReadIds(session);
+        }
+
+        // A message deleted since it was digested still gets a stable name.
+        return _ids.TryGetValue(row.RowId, out var id) ? id : $"rowid:{row.RowId}";
+    }
+
+    private Dictionary<long, string> ReadIds(SessionRecord session)
+    {
+        var path = session.Store.Path;
+        if (!_connections.TryGetValue(path, out var connection))
+        {
+            connection = SqliteConnector.OpenReadOnly(path);
+            _connections[path] = connection;
+        }
+
+        var ids = new Dictionary<long, string>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rowid, id FROM message WHERE session_id = $s";
+        command.Parameters.AddWithValue("$s", session.Id);
+        try
+        {
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ids[reader.GetInt64(0)] = reader.GetString(1);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteConnector.Describe(ex, path);
+        }
+
+        return ids;
+    }
+
+    public void Dispose()
+    {
+        foreach (var connection in _connections.Values)
+        {
+            connection.Dispose();
+        }
+    }
+}
