@@ -14,6 +14,9 @@
     CmdletsToExport      = @(
         'Get-OpenCodeSession'
         'Get-OpenCodeUsage'
+        'Get-OpenCodeCredential'
+        'Set-OpenCodeGoCookie'
+        'Get-OpenCodeGoQuota'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

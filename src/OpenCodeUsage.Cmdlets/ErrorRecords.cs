@@ -18,6 +18,10 @@ internal static class ErrorRecords
         FailureKind.InvalidData => ErrorCategory.InvalidData,
         FailureKind.Unavailable => ErrorCategory.ResourceUnavailable,
         FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        FailureKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
+        FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        FailureKind.Insecure => ErrorCategory.SecurityError,
+        FailureKind.WriteFailed => ErrorCategory.WriteError,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -72,6 +72,12 @@ public abstract class OpenCodeCmdlet : PSCmdlet, IDisposable
         { } wall => new DateTimeOffset(wall, (zone ?? TimeZoneInfo.Local).GetUtcOffset(wall)),
     };
 
+    /// <summary>PowerShell's current folder (not the process's), where OpenCode started from here would look for project config.</summary>
+    protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+
+    /// <summary>Core's narration, to -Verbose and -Debug; Core calls back on the pipeline thread.</summary>
+    protected ActivityLog Log => new() { Verbose = WriteVerbose, Debug = WriteDebug };
+
     /// <summary>Environment variables, read through one place so behaviour is the same in every cmdlet.</summary>
     protected static string? Environment(string name) => System.Environment.GetEnvironmentVariable(name);
 

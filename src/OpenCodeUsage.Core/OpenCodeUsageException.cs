@@ -8,6 +8,13 @@ public enum FailureKind
     InvalidData,
     Unavailable,
     InvalidArgument,
+    AuthenticationFailed,
+    PermissionDenied,
+
+    /// <summary>A file holding a secret that other users can read or change.</summary>
+    Insecure,
+
+    WriteFailed,
 }
 
 /// <summary>

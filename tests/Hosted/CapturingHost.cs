@@ -13,6 +13,9 @@ internal sealed class CapturingHost(int width) : PSHost
 
     public string Text => _ui.Text;
 
+    /// <summary>What ReadLineAsSecureString answers, in turn (hidden input, as a console host reads it).</summary>
+    public Queue<SecureString> SecureInput => _ui.SecureInput;
+
     public override string Name => "OpenCodeUsageTestHost";
     public override Version Version { get; } = new(1, 0);
     public override Guid InstanceId { get; } = Guid.NewGuid();
@@ -52,6 +55,8 @@ internal sealed class CapturingHost(int width) : PSHost
 
         public List<ProgressRecord> Progress { get; } = [];
 
+        public Queue<SecureString> SecureInput { get; } = new();
+
         public override PSHostRawUserInterface RawUI => _raw;
 
         public override void Write(string value) => Append(value);
@@ -70,7 +75,8 @@ internal sealed class CapturingHost(int width) : PSHost
         }
 
         public override string ReadLine() => throw new NotSupportedException("The test host reads no input.");
-        public override SecureString ReadLineAsSecureString() => throw new NotSupportedException("The test host reads no input.");
+        public override SecureString ReadLineAsSecureString() =>
+            SecureInput.TryDequeue(out var input) ? input : throw new NotSupportedException("The test host has no more input.");
         public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) =>
             throw new NotSupportedException("The test host reads no input.");
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) =>

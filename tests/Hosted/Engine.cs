@@ -32,6 +32,12 @@ internal sealed class Engine : IDisposable
 
     public IReadOnlyList<ProgressRecord> Progress { get; private set; } = [];
 
+    public IReadOnlyList<VerboseRecord> Verbose { get; private set; } = [];
+
+    public IReadOnlyList<DebugRecord> Debug { get; private set; } = [];
+
+    public IReadOnlyList<InformationRecord> Information { get; private set; } = [];
+
     /// <summary>A pipeline on this engine's runspace, not yet started: for tests that stop it midway.</summary>
     public PowerShell CreatePipeline(string script, params object[] arguments)
     {
@@ -60,6 +66,9 @@ internal sealed class Engine : IDisposable
         Errors = ps.Streams.Error.ToList();
         Warnings = ps.Streams.Warning.ToList();
         Progress = ps.Streams.Progress.ToList();
+        Verbose = ps.Streams.Verbose.ToList();
+        Debug = ps.Streams.Debug.ToList();
+        Information = ps.Streams.Information.ToList();
         return output;
     }
 

@@ -14,6 +14,13 @@ internal static class HostProbe
 
     public static (List<string> Output, List<string> Errors) Run(string script, IDictionary<string, string?>? environment = null)
     {
+        var run = RunAll(script, environment);
+        return (run.Output, run.Errors);
+    }
+
+    /// <summary>The run's output and errors, and <c>Text</c>: everything the process printed, every stream, for secret scans.</summary>
+    public static ProbeRun RunAll(string script, IDictionary<string, string?>? environment = null)
+    {
         var file = Path.Combine(Path.GetTempPath(), $"ocu-probe-{Guid.NewGuid():N}.ps1");
         File.WriteAllText(file, script);
         try
@@ -43,8 +50,10 @@ internal static class HostProbe
             }
 
             Assert.True(process.ExitCode == 0, "HostProbe failed: " + stderr.Result);
-            return (lines.Where(l => l.StartsWith("OUT: ", StringComparison.Ordinal)).Select(l => l[5..]).ToList(),
-                    lines.Where(l => l.StartsWith("ERR: ", StringComparison.Ordinal)).Select(l => l[5..]).ToList());
+            return new ProbeRun(
+                lines.Where(l => l.StartsWith("OUT: ", StringComparison.Ordinal)).Select(l => l[5..]).ToList(),
+                lines.Where(l => l.StartsWith("ERR: ", StringComparison.Ordinal)).Select(l => l[5..]).ToList(),
+                string.Join("\n", lines) + "\n" + stderr.Result);
         }
         finally
         {
@@ -53,4 +62,12 @@ internal static class HostProbe
     }
 
     public static string Quote(string path) => "'" + path.Replace("'", "''") + "'";
+}
+
+/// <summary>What a HostProbe run printed: output and error lines, and all of it as text.</summary>
+internal sealed record ProbeRun(List<string> Output, List<string> Errors, string Text)
+{
+    /// <summary>The lines of one kind, e.g. "VERBOSE: " or "PROP: ", without the prefix.</summary>
+    public IEnumerable<string> Lines(string prefix) =>
+        Text.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l[prefix.Length..]);
 }

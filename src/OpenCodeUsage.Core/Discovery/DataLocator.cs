@@ -44,23 +44,7 @@ public static class DataLocator
     }
 
     /// <summary>The data dir OpenCode uses when nothing overrides it.</summary>
-    public static string DefaultDataDirectory(Func<string, string?> environment)
-    {
-        var xdg = environment("XDG_DATA_HOME");
-        if (!string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg))
-        {
-            return Path.Combine(xdg, "opencode");
-        }
-
-        // OpenCode uses xdg-basedir on every platform, Windows included: ~/.local/share.
-        var home = environment("HOME");
-        if (string.IsNullOrWhiteSpace(home) || OperatingSystem.IsWindows())
-        {
-            home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        }
-
-        return Path.Combine(home, ".local", "share", "opencode");
-    }
+    public static string DefaultDataDirectory(Func<string, string?> environment) => OpenCodePaths.DataDirectory(environment);
 
     private static string DescribeDefault(Func<string, string?> environment) =>
         string.IsNullOrWhiteSpace(environment("XDG_DATA_HOME")) ? "the platform default" : "XDG_DATA_HOME";

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpenCodeUsage.Discovery;
 
 namespace OpenCodeUsage.Pricing;
 
@@ -8,7 +9,6 @@ namespace OpenCodeUsage.Pricing;
 /// </summary>
 internal sealed class PriceCatalog
 {
-    private static readonly JsonDocumentOptions JsonOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
     private readonly Dictionary<(string Provider, string Model), ModelPrice> _prices = new();
 
     public static PriceCatalog Empty { get; } = new();
@@ -54,29 +54,15 @@ internal sealed class PriceCatalog
     }
 
     /// <summary>models.json first, then config files in OpenCode's order, each overriding the one before.</summary>
-    internal static IEnumerable<string> DefaultFiles(Func<string, string?> environment)
-    {
-        var home = environment("HOME") is { Length: > 0 } h && !OperatingSystem.IsWindows() ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        string Xdg(string variable, params string[] fallback) =>
-            environment(variable) is { Length: > 0 } v && Path.IsPathRooted(v) ? v : Path.Combine([home, .. fallback]);
-
-        yield return Path.Combine(Xdg("XDG_CACHE_HOME", ".cache"), "opencode", "models.json");
-        var config = Path.Combine(Xdg("XDG_CONFIG_HOME", ".config"), "opencode");
-        yield return Path.Combine(config, "config.json");
-        yield return Path.Combine(config, "opencode.json");
-        yield return Path.Combine(config, "opencode.jsonc");
-        if (environment("OPENCODE_CONFIG") is { Length: > 0 } custom)
-        {
-            yield return custom;
-        }
-    }
+    internal static IEnumerable<string> DefaultFiles(Func<string, string?> environment) =>
+        OpenCodePaths.GlobalConfigFiles(environment).Prepend(OpenCodePaths.ModelsCache(environment));
 
     private void Add(string path, bool strict)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), JsonOptions);
+            document = JsonDocument.Parse(File.ReadAllBytes(path), Jsonc.Options);
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {

@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using OpenCodeUsage.Go;
+using OpenCodeUsage.Storage;
+
+namespace OpenCodeUsage.Commands;
+
+/// <summary>Reports how much of each OpenCode Go limit window is used, with the local spend and a projection beside it.</summary>
+[Cmdlet(VerbsCommon.Get, "OpenCodeGoQuota")]
+[OutputType(typeof(GoQuota))]
+public sealed class GetOpenCodeGoQuotaCommand : OpenCodeCmdlet
+{
+    /// <summary>A cookie file to use instead of an API key and the usual cookie files.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CookiePath { get; set; }
+
+    /// <summary>Replaces https://opencode.ai, e.g. for a proxy.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri BaseUri { get; set; } = GoQuotaQuery.DefaultBaseUri;
+
+    /// <summary>OpenCode data directories or database files for the local spend, instead of the default one.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? DataPath { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var query = new GoQuotaQuery
+        {
+            BaseUri = BaseUri,
+            CookiePath = CookiePath is null ? null : ResolvePaths([CookiePath])[0],
+            DataPaths = ResolvePaths(DataPath),
+            Directory = CurrentDirectory,
+        };
+        var diagnostics = new ReadDiagnostics();
+        IReadOnlyList<GoQuota> windows;
+        try
+        {
+            windows = GoQuotaReport.Get(query, Environment, diagnostics, Log, CancellationToken);
+        }
+        catch (OpenCodeUsageException ex)
+        {
+            WriteDiagnostics(diagnostics);
+            ThrowTerminatingError(ErrorRecords.From(ex));
+            return;
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+
+        WriteDiagnostics(diagnostics);
+        WriteObject(windows, enumerateCollection: true);
+    }
+}
