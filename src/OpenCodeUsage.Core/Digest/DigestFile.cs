@@ -10,7 +10,7 @@ namespace OpenCodeUsage.Digest;
 /// </summary>
 internal static class DigestFile
 {
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
     private static readonly byte[] Magic = "OCUDIGST"u8.ToArray();
     private const int TrailerLength = 8 + 4 + 8 + 8;
 
@@ -129,7 +129,7 @@ internal static class DigestFile
 
         w.Write(digest.Path);
         var s = digest.Stamp;
-        foreach (var value in new[] { s.Length, s.Modified, s.Changed, s.WalLength, s.WalModified, s.WalChanged })
+        foreach (var value in new[] { s.Length, s.Modified, s.Created, (long)s.Inode, s.Changed, s.WalLength, s.WalModified, s.WalCreated, (long)s.WalInode, s.WalChanged })
         {
             w.Write(value);
         }
@@ -180,7 +180,8 @@ internal static class DigestFile
     private static StoreDigest Read(BinaryReader r)
     {
         var path = r.ReadString();
-        var stamp = new FileStamp(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+        var stamp = new FileStamp(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (ulong)r.ReadInt64(), r.ReadInt64(),
+            r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (ulong)r.ReadInt64(), r.ReadInt64());
         var digest = new StoreDigest { Path = path, Stamp = stamp, SchemaHash = r.ReadString(), MaxRowId = r.ReadInt64() };
         // File-local string numbers become this process's name numbers.
         var numbers = new int[Count(r)];

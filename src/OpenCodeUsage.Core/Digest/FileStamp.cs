@@ -1,17 +1,30 @@
 namespace OpenCodeUsage.Digest;
 
 /// <summary>
-/// Size and times of a database and its -wal file. SQLite changes one of them on every write and every
-/// checkpoint, and a replaced or restored file changes them too, so an equal stamp means an unchanged store.
+/// Size, times and identity of a database and its -wal file. SQLite changes one of them on every write and
+/// every checkpoint; a replaced or restored file changes its inode or status-change time (see
+/// <see cref="FileChange"/>), so an equal stamp means an unchanged store.
 /// </summary>
-internal readonly record struct FileStamp(long Length, long Modified, long Changed, long WalLength, long WalModified, long WalChanged)
+internal readonly record struct FileStamp(
+    long Length, long Modified, long Created, ulong Inode, long Changed,
+    long WalLength, long WalModified, long WalCreated, ulong WalInode, long WalChanged)
 {
     public static FileStamp Of(string database)
     {
-        var db = new FileInfo(database);
-        var wal = new FileInfo(database + "-wal");
-        return new FileStamp(
-            db.Exists ? db.Length : -1, db.Exists ? db.LastWriteTimeUtc.Ticks : 0, db.Exists ? db.CreationTimeUtc.Ticks : 0,
-            wal.Exists ? wal.Length : -1, wal.Exists ? wal.LastWriteTimeUtc.Ticks : 0, wal.Exists ? wal.CreationTimeUtc.Ticks : 0);
+        var (length, modified, created, inode, changed) = Part(database);
+        var (walLength, walModified, walCreated, walInode, walChanged) = Part(database + "-wal");
+        return new FileStamp(length, modified, created, inode, changed, walLength, walModified, walCreated, walInode, walChanged);
+    }
+
+    private static (long, long, long, ulong, long) Part(string path)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            return (-1, 0, 0, 0, 0);
+        }
+
+        var (inode, changed) = FileChange.Of(path);
+        return (file.Length, file.LastWriteTimeUtc.Ticks, file.CreationTimeUtc.Ticks, inode, changed);
     }
 }
