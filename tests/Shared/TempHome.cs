@@ -20,6 +20,8 @@ internal sealed class TempHome : IDisposable
         Root = Directory.CreateTempSubdirectory("ocu-home-").FullName;
         Variables = Cleared.ToDictionary(v => v, _ => (string?)null);
         Variables["HOME"] = Root;
+        // The digest cache is written in the background: keep it out of a home that is deleted after the test.
+        Variables["OPENCODEUSAGE_CACHE_DIR"] = TestEnvironment.CacheDirectory;
         Directory.CreateDirectory(Path.Combine(Project, ".git"));
         Directory.CreateDirectory(ProjectSubfolder);
     }

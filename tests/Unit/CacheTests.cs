@@ -15,6 +15,7 @@ public sealed class CacheTests : IDisposable
 
     public void Dispose()
     {
+        Cache.Flush();
         SqliteConnection.ClearAllPools();
         _data.Dispose();
         Directory.Delete(_cacheDir, recursive: true);
@@ -83,6 +84,15 @@ public sealed class CacheTests : IDisposable
     }
 
     [Fact]
+    public void A_message_deleted_without_any_other_trace_is_seen()
+    {
+        Report(noCache: false);
+        var message = AnAssistantMessage("mock-smart");
+        _data.Execute($"DELETE FROM part WHERE message_id = '{message}'; DELETE FROM message WHERE id = '{message}'");
+        AssertCachedEqualsUncached();
+    }
+
+    [Fact]
     public void A_deleted_session_disappears()
     {
         Report(noCache: false);
@@ -138,6 +148,7 @@ public sealed class CacheTests : IDisposable
     {
         var expected = Report(noCache: true);
         Report(noCache: false);
+        Cache.Flush();
         var file = DigestFile.PathFor(_cacheDir, _data.Database);
         Assert.True(File.Exists(file));
 
@@ -153,10 +164,12 @@ public sealed class CacheTests : IDisposable
         })
         {
             Report(noCache: false);
+            Cache.Flush();
             damage();
             Assert.Null(DigestFile.TryLoad(_cacheDir, _data.Database));
             Cache.ForgetMemory();
             Assert.Equal(expected, Report(noCache: false));
+            Cache.Flush();
             Assert.NotNull(DigestFile.TryLoad(_cacheDir, _data.Database));
         }
 
@@ -167,6 +180,7 @@ public sealed class CacheTests : IDisposable
     public void A_digest_file_of_another_database_is_not_used()
     {
         Report(noCache: false);
+        Cache.Flush();
         var other = Path.Combine(_cacheDir, "other.db");
         File.Copy(_data.Database, other);
         File.Copy(DigestFile.PathFor(_cacheDir, _data.Database), DigestFile.PathFor(_cacheDir, other));

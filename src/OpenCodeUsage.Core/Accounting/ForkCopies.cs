@@ -78,6 +78,8 @@ internal sealed class ForkCopies
 
     public bool IsCopy(SessionDigest digest, int index) => _copies.TryGetValue(digest, out var set) && set.Contains(index);
 
+    public bool HasCopies(SessionDigest digest) => _copies.ContainsKey(digest);
+
     /// <summary>The session whose messages <paramref name="sessionId"/> copied, when it is a fork.</summary>
     public string? ForkOf(string sessionId) => _forkOf.GetValueOrDefault(sessionId);
 

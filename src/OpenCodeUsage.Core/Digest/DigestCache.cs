@@ -8,7 +8,16 @@ namespace OpenCodeUsage.Digest;
 internal sealed class DigestCache
 {
     private readonly Dictionary<string, StoreDigest> _memory = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoreDigest> _unsaved = new(StringComparer.Ordinal);
     private readonly object _gate = new();
+    private Task _saving = Task.CompletedTask;
+
+    static DigestCache()
+    {
+        // Digests are written in the background so no command waits for the disk; a one-shot process
+        // (pwsh -c, a scheduled task) still leaves its digest behind for the next one.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => s_shared?.Flush(TimeSpan.FromSeconds(10));
+    }
 
     /// <param name="directory">Where digests are persisted; null keeps them in memory only.</param>
     public DigestCache(string? directory) => Directory = directory;
@@ -67,15 +76,58 @@ internal sealed class DigestCache
             _memory[digest.Path] = digest;
         }
 
-        if (Directory is not null)
+        if (Directory is null)
         {
-            DigestFile.TrySave(Directory, digest);
+            return;
+        }
+
+        lock (_gate)
+        {
+            _unsaved[digest.Path] = digest;
+            if (_saving.IsCompleted)
+            {
+                _saving = Task.Run(SaveUnsaved);
+            }
+        }
+    }
+
+    /// <summary>Waits for digests still being written.</summary>
+    public void Flush(TimeSpan? timeout = null)
+    {
+        Task saving;
+        lock (_gate)
+        {
+            saving = _saving;
+        }
+
+        saving.Wait(timeout ?? Timeout.InfiniteTimeSpan);
+    }
+
+    private void SaveUnsaved()
+    {
+        while (true)
+        {
+            StoreDigest digest;
+            lock (_gate)
+            {
+                if (_unsaved.Count == 0)
+                {
+                    return;
+                }
+
+                var path = _unsaved.Keys.First();
+                digest = _unsaved[path];
+                _unsaved.Remove(path);
+            }
+
+            DigestFile.TrySave(Directory!, digest);
         }
     }
 
     /// <summary>Drops what is held in memory, as a new process would start (the files stay).</summary>
     internal void ForgetMemory()
     {
+        Flush();
         lock (_gate)
         {
             _memory.Clear();

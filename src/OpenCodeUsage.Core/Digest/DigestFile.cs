@@ -21,25 +21,48 @@ internal static class DigestFile
     {
         try
         {
-            var bytes = File.ReadAllBytes(PathFor(directory, database));
-            if (bytes.Length < TrailerLength)
+            // Streamed twice (hash, then parse) rather than read into one array: a large digest is tens of MB.
+            using var stream = new FileStream(PathFor(directory, database), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            if (stream.Length < TrailerLength)
             {
                 return null;
             }
 
-            var trailer = bytes.AsSpan(bytes.Length - TrailerLength);
+            Span<byte> trailer = stackalloc byte[TrailerLength];
+            stream.Position = stream.Length - TrailerLength;
+            stream.ReadExactly(trailer);
             var length = BitConverter.ToInt64(trailer[..8]);
             var version = BitConverter.ToInt32(trailer[8..12]);
             var hash = BitConverter.ToUInt64(trailer[12..20]);
-            if (!trailer[20..].SequenceEqual(Magic) || version != FormatVersion || length != bytes.Length - TrailerLength
-                || XxHash64.HashToUInt64(bytes.AsSpan(0, (int)length)) != hash)
+            if (!trailer[20..].SequenceEqual(Magic) || version != FormatVersion || length != stream.Length - TrailerLength)
             {
                 return null;
             }
 
-            using var reader = new BinaryReader(new MemoryStream(bytes, 0, (int)length), Encoding.UTF8);
+            stream.Position = 0;
+            var hasher = new XxHash64();
+            var buffer = new byte[1 << 16];
+            for (long left = length; left > 0;)
+            {
+                var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+                if (read <= 0)
+                {
+                    return null;
+                }
+
+                hasher.Append(buffer.AsSpan(0, read));
+                left -= read;
+            }
+
+            if (hasher.GetCurrentHashAsUInt64() != hash)
+            {
+                return null;
+            }
+
+            stream.Position = 0;
+            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
             var digest = Read(reader);
-            return digest.Path == database ? digest : null;
+            return digest.Path == database && stream.Position == length ? digest : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EndOfStreamException or FormatException
                                        or ArgumentException or InvalidDataException or OverflowException)

@@ -27,15 +27,48 @@ internal sealed class SessionDigest
     /// <summary>A reply was still being written when digested: read the session again next time.</summary>
     public bool Unsettled { get; set; }
 
-    /// <summary>Sums of every assistant row (fork copies included, as OpenCode's session columns hold them).</summary>
+    /// <summary>Rows read from a table other than <c>message</c> (newer builds), so counts can be checked against it.</summary>
+    public int SecondaryMessages { get; set; }
+
+    private TokenTotals? _totals;
+    private int _latest = -2;
+
+    /// <summary>
+    /// Sums of every assistant row (fork copies included, as OpenCode's session columns hold them). Worked out
+    /// once: a digest is never changed after it is built; a changed session gets a new digest.
+    /// </summary>
     public TokenTotals Totals()
     {
+        if (_totals is { } known)
+        {
+            return known;
+        }
+
         var totals = default(TokenTotals);
         foreach (ref readonly var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Rows))
         {
             totals.Add(row);
         }
 
+        _totals = totals;
         return totals;
+    }
+
+    /// <summary>The newest row that names a model (the session's current model), or null.</summary>
+    public AssistantRow? Latest()
+    {
+        if (_latest == -2)
+        {
+            _latest = -1;
+            for (var i = 0; i < Rows.Count; i++)
+            {
+                if (Rows[i].Model >= 0 && (_latest < 0 || Rows[i].Created >= Rows[_latest].Created))
+                {
+                    _latest = i;
+                }
+            }
+        }
+
+        return _latest < 0 ? null : Rows[_latest];
     }
 }

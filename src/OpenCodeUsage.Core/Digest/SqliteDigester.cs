@@ -34,6 +34,7 @@ internal static class SqliteDigester
             SessionRows = sessions,
         };
         var events = sqlite.ReadEventSequences();
+        var byId = sessions.ToDictionary(s => s.Id, StringComparer.Ordinal);
         var builder = new DigestBuilder(digest.Sessions);
 
         var reusable = previous is not null && previous.SchemaHash == digest.SchemaHash
@@ -88,10 +89,71 @@ internal static class SqliteDigester
             var empty = toScan.Where(s => !builder.Touched.Contains(s.Id)).Select(s => s.Id).ToList();
             foreach (var table in empty.Count == 0 ? [] : sqlite.SecondaryMessageTables())
             {
-                sqlite.ScanSecondaryMessages(table, Owner, builder, strings, cancellationToken, empty);
+                sqlite.ScanSecondaryMessages(table, Owner, new SecondaryCounter(builder, digest.Sessions), strings, cancellationToken, empty);
             }
         }
 
+        if (reusable)
+        {
+            RescanWhereCountsDiffer(sqlite, digest, byId, events, builder, strings, cancellationToken);
+        }
+
+        foreach (var session in toScan)
+        {
+            digest.Sessions[session.Id].Rows.TrimExcess();
+        }
+
         return digest;
+    }
+
+    /// <summary>
+    /// A message deleted (or changed) without any other trace leaves every per-session signal alone; the row
+    /// count does not. When the table's count differs from the digests', counts per session (from the session
+    /// index) find the sessions to read again.
+    /// </summary>
+    private static void RescanWhereCountsDiffer(SqliteStore sqlite, StoreDigest digest, Dictionary<string, SessionRecord> sessions,
+        Dictionary<string, long> events, DigestBuilder builder, StringPool strings, CancellationToken cancellationToken)
+    {
+        static long Expected(SessionDigest d) => d.MessageCount - d.SecondaryMessages + d.MalformedRows;
+        if (sqlite.CountMessages() == digest.Sessions.Values.Sum(Expected))
+        {
+            return;
+        }
+
+        var counts = sqlite.CountMessagesPerSession();
+        var differ = digest.Sessions.Values
+            .Where(d => counts.GetValueOrDefault(d.SessionId) != Expected(d) && sessions.ContainsKey(d.SessionId))
+            .Select(d => sessions[d.SessionId])
+            .ToList();
+        if (differ.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var session in differ)
+        {
+            builder.Reset(session, events.GetValueOrDefault(session.Id, -1));
+        }
+
+        var ids = differ.Select(s => s.Id).ToList();
+        sqlite.ScanMessages(id => sessions.GetValueOrDefault(id), builder, strings, null, cancellationToken, ids);
+    }
+
+    /// <summary>Counts the rows a session got from a secondary table, then passes them on.</summary>
+    private sealed class SecondaryCounter(IMessageSink inner, Dictionary<string, SessionDigest> digests) : IMessageSink
+    {
+        public void Accept(SessionRecord session, string? messageId, long rowId, ref MessagePayload message)
+        {
+            inner.Accept(session, messageId, rowId, ref message);
+            digests[session.Id].SecondaryMessages++;
+        }
+
+        public bool NeedsUserDetails(SessionRecord session) => true;
+
+        public void CountUserMessage(SessionRecord session) => inner.CountUserMessage(session);
+
+        public void Malformed(SessionRecord session, string? messageId)
+        {
+        }
     }
 }

@@ -68,21 +68,20 @@ public static class SessionReader
     {
         var digest = catalog.DigestOf(s);
         var raw = digest.Totals();
-        var own = default(TokenTotals);
-        AssistantRow? last = null;
-        for (var i = 0; i < digest.Rows.Count; i++)
+        var own = raw;
+        if (forks.HasCopies(digest))
         {
-            var row = digest.Rows[i];
-            if (!forks.IsCopy(digest, i))
+            own = default;
+            for (var i = 0; i < digest.Rows.Count; i++)
             {
-                own.Add(row);
-            }
-
-            if (row.ModelId is not null && (last is null || row.Created >= last.Value.Created))
-            {
-                last = row;
+                if (!forks.IsCopy(digest, i))
+                {
+                    own.Add(digest.Rows[i]);
+                }
             }
         }
+
+        var last = digest.Latest();
 
         var (children, withChildren) = rollUp.For(s);
         var project = catalog.ProjectOf(s);

@@ -74,7 +74,7 @@ internal sealed class SqliteStore : IDisposable
                   $"{C("agent")}, {C("model")}, time_created, {C("time_updated")}, {C("time_archived")} FROM session";
         Query(sql, reader =>
         {
-            var (provider, model) = ParseSessionModel(reader.IsDBNull(7) ? null : reader.GetString(7));
+            var (provider, model) = SessionModel(reader.IsDBNull(7) ? null : reader.GetString(7));
             var created = reader.GetInt64(8);
             sessions.Add(new SessionRecord
             {
@@ -170,6 +170,22 @@ internal sealed class SqliteStore : IDisposable
         }
 
         return max;
+    }
+
+    /// <summary>Rows in the message table (counted from its smallest index).</summary>
+    public long CountMessages()
+    {
+        long count = 0;
+        Query("SELECT count(*) FROM message", r => count = r.GetInt64(0));
+        return count;
+    }
+
+    /// <summary>Rows per session, from the session index alone.</summary>
+    public Dictionary<string, long> CountMessagesPerSession()
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        Query("SELECT session_id, count(*) FROM message GROUP BY session_id", r => counts[r.GetString(0)] = r.GetInt64(1));
+        return counts;
     }
 
     /// <summary>Sessions that have messages above <paramref name="rowId"/>: those added since it was the highest.</summary>
@@ -344,14 +360,27 @@ internal sealed class SqliteStore : IDisposable
     private static string? GetString(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal)?.ToString();
 
-    /// <summary>The session's model column: {"id","providerID","variant"} since 1.15.</summary>
-    private static (string? Provider, string? Model) ParseSessionModel(string? json)
+    private readonly Dictionary<string, (string?, string?)> _sessionModels = new(StringComparer.Ordinal);
+
+    /// <summary>The session's model column: {"id","providerID","variant"} since 1.15; the same few texts repeat, so each is parsed once.</summary>
+    private (string? Provider, string? Model) SessionModel(string? json)
     {
         if (string.IsNullOrEmpty(json))
         {
             return (null, null);
         }
 
+        if (!_sessionModels.TryGetValue(json, out var model))
+        {
+            model = ParseSessionModel(json);
+            _sessionModels[json] = model;
+        }
+
+        return model;
+    }
+
+    private static (string? Provider, string? Model) ParseSessionModel(string json)
+    {
         try
         {
             using var doc = JsonDocument.Parse(json);

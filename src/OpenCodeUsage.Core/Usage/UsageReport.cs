@@ -1,6 +1,7 @@
 using System.Globalization;
 using OpenCodeUsage.Accounting;
 using OpenCodeUsage.Digest;
+using OpenCodeUsage.Pricing;
 using OpenCodeUsage.Storage;
 
 namespace OpenCodeUsage.Usage;
@@ -16,6 +17,7 @@ public static class UsageReport
         var grouping = query.GroupBy.Count == 0 ? [UsageGrouping.Day] : query.GroupBy.Distinct().ToList();
         var clock = new ZoneClock(query.TimeZone);
         GroupKey lastKey = default;
+        // Kept from one message to the next: most messages fall in the group of the one before.
         GroupTally? lastTally = null;
         UsageScan.Run(query, environment, diagnostics, progress, counted =>
         {
@@ -155,28 +157,67 @@ public static class UsageReport
         }
     }
 
+    /// <summary>
+    /// One group's sums. Each per-message step remembers the previous message's session, model and price, since
+    /// consecutive messages nearly always share them; tokens are summed per price and tier and priced once at the end.
+    /// </summary>
     private sealed class GroupTally(CountedMessage first)
     {
         private readonly HashSet<string> _sessions = new(StringComparer.Ordinal);
         private readonly HashSet<(int, int)> _models = [];
+        private readonly Dictionary<(ModelPrice, bool), long[]> _priced = new();
         private TokenTotals _totals;
-        private decimal _estimated;
         private bool _estimateIncomplete;
+        private string? _lastSession;
+        private (int, int) _lastModel = (int.MinValue, int.MinValue);
+        private (ModelPrice?, bool) _lastTier;
+        private long[]? _lastSums;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(in CountedMessage m)
         {
-            _totals.Add(m.Row);
-            _sessions.Add(m.Session.Id);
-            _models.Add((m.Row.Provider, m.Row.Model));
-            if (m.EstimatedCost is { } estimate)
+            var row = m.Row;
+            _totals.Add(row);
+            if (!ReferenceEquals(m.Session.Id, _lastSession))
             {
-                _estimated += estimate;
+                _lastSession = m.Session.Id;
+                _sessions.Add(_lastSession);
             }
-            else
+
+            var model = (row.Provider, row.Model);
+            if (model != _lastModel)
+            {
+                _lastModel = model;
+                _models.Add(model);
+            }
+
+            if (m.Price is not { } price)
             {
                 _estimateIncomplete = true;
+                return;
             }
+
+            var tier = (price, price.IsLongContext(row.Input, row.CacheRead));
+            if (_lastSums is null || !ReferenceEquals(_lastTier.Item1, price) || _lastTier.Item2 != tier.Item2)
+            {
+                if (!_priced.TryGetValue(tier, out _lastSums))
+                {
+                    _lastSums = new long[5];
+                    _priced[tier] = _lastSums;
+                }
+
+                _lastTier = tier;
+            }
+
+            _lastSums[0] += row.Input;
+            _lastSums[1] += row.Output;
+            _lastSums[2] += row.Reasoning;
+            _lastSums[3] += row.CacheRead;
+            _lastSums[4] += row.CacheWrite;
         }
+
+        private decimal Estimated() =>
+            _priced.Sum(p => p.Key.Item1.Estimate(p.Value[0], p.Value[1], p.Value[2], p.Value[3], p.Value[4], p.Key.Item2));
 
         public UsageSummary ToSummary(GroupKey key, IReadOnlyList<UsageGrouping> grouping)
         {
@@ -218,7 +259,7 @@ public static class UsageReport
                 CacheWriteTokens = _totals.CacheWrite,
                 TotalTokens = _totals.Total,
                 Cost = _totals.Cost,
-                EstimatedCost = _estimateIncomplete ? null : _estimated,
+                EstimatedCost = _estimateIncomplete ? null : Estimated(),
                 Models = string.Join(", ", _models.Select(x => $"{Digest.Names.Name(x.Item1)}/{Digest.Names.Name(x.Item2)}").Order(StringComparer.Ordinal)),
             };
         }

@@ -8,7 +8,10 @@ namespace OpenCodeUsage.Usage;
 
 /// <summary>One assistant message that passed the query's filters, with what is known about its session.</summary>
 internal readonly record struct CountedMessage(
-    SessionRecord Session, ProjectRecord? Project, AssistantRow Row, bool IsForkCopy, decimal? EstimatedCost);
+    SessionRecord Session, ProjectRecord? Project, AssistantRow Row, bool IsForkCopy, ModelPrice? Price)
+{
+    public decimal? EstimatedCost => Price?.Estimate(Row.Input, Row.Output, Row.Reasoning, Row.CacheRead, Row.CacheWrite);
+}
 
 /// <summary>
 /// Reads every store (through the digest cache unless asked not to) and hands each counted assistant message to
@@ -29,6 +32,7 @@ internal sealed class UsageScan
     }
 
     /// <param name="ordered">Hand messages over oldest first (per-message output) rather than in storage order.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run(UsageQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics,
         Action<ReadProgress>? progress, Action<CountedMessage> consume, CancellationToken cancellationToken, bool ordered = false)
     {
@@ -65,7 +69,7 @@ internal sealed class UsageScan
                     continue;
                 }
 
-                consume(new CountedMessage(session, project, row, isCopy, scan.Estimate(row)));
+                consume(new CountedMessage(session, project, row, isCopy, scan.PriceOf(row)));
             }
         }
 
@@ -129,9 +133,17 @@ internal sealed class UsageScan
 
     private static bool Matches(Func<string, bool>? filter, string? value) => filter is null || (value is not null && filter(value));
 
-    private decimal? Estimate(in AssistantRow row)
+    private (int Provider, int Model) _lastPriceKey = (int.MinValue, int.MinValue);
+    private ModelPrice? _lastPrice;
+
+    private ModelPrice? PriceOf(in AssistantRow row)
     {
         var key = (row.Provider, row.Model);
+        if (key == _lastPriceKey)
+        {
+            return _lastPrice;
+        }
+
         if (!_priceLookups.TryGetValue(key, out var price))
         {
             price = _prices.Find(row.ProviderId, row.ModelId);
@@ -142,7 +154,8 @@ internal sealed class UsageScan
             }
         }
 
-        return price?.Estimate(row.Input, row.Output, row.Reasoning, row.CacheRead, row.CacheWrite);
+        (_lastPriceKey, _lastPrice) = (key, price);
+        return price;
     }
 
     private void ReportUnpriced(ReadDiagnostics diagnostics)
