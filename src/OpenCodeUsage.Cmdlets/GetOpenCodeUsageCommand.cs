@@ -125,6 +125,7 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
             PricingPath = PricingPath is null ? null : ResolvePaths([PricingPath])[0],
             NoCache = NoCache,
         };
+        query = query with { ResultKey = ResultKey(query) };
         var diagnostics = new ReadDiagnostics();
         try
         {
@@ -156,6 +157,14 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
 
         WriteDiagnostics(diagnostics);
     }
+
+    /// <summary>Every parameter that shapes the rows, as text, so an identical call over unchanged data is answered from memory.</summary>
+    private string ResultKey(UsageQuery query) => string.Join("\u001f",
+        string.Join(",", query.DataPaths), string.Join(",", query.GroupBy), query.After?.UtcTicks, query.Before?.UtcTicks,
+        query.TimeZone.Id, string.Join(",", _sessionIds), Join(Model), Join(Provider), Join(Project), Join(Agent),
+        query.IncludeChildren, query.IncludeForkCopies, query.PricingPath);
+
+    private static string Join(string[]? values) => values is null ? string.Empty : string.Join(",", values);
 
     private TimeZoneInfo ResolveTimeZone()
     {

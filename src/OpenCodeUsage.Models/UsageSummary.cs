@@ -4,7 +4,7 @@ namespace OpenCodeUsage;
 /// Usage of one group of assistant messages (a day, a model, a session, or a combination). Properties of
 /// the groupings not asked for are empty.
 /// </summary>
-public sealed class UsageSummary
+public sealed record UsageSummary
 {
     /// <summary>The group's keys joined, e.g. "2026-11-27 · mock/mock-fast", for tables.</summary>
     public required string Group { get; init; }

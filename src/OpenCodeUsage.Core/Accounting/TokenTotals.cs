@@ -11,7 +11,14 @@ internal struct TokenTotals
     public long Reasoning;
     public long CacheRead;
     public long CacheWrite;
-    public decimal Cost;
+
+    // Costs are summed as doubles, as OpenCode stored them, with Neumaier's compensation: exact to far below a
+    // billionth of a dollar over millions of messages, and without a decimal conversion per message.
+    private double _cost;
+    private double _costCompensation;
+
+    /// <summary>The summed cost, rounded to the 15 significant digits a stored double carries.</summary>
+    public readonly decimal Cost => ToDecimal(_cost + _costCompensation);
 
     public readonly long Total => Input + Output + Reasoning + CacheRead + CacheWrite;
 
@@ -23,7 +30,7 @@ internal struct TokenTotals
         Reasoning += message.Reasoning;
         CacheRead += message.CacheRead;
         CacheWrite += message.CacheWrite;
-        Cost += ToDecimal(message.Cost);
+        AddCost(message.Cost);
     }
 
     public void Add(in Digest.AssistantRow row)
@@ -34,7 +41,7 @@ internal struct TokenTotals
         Reasoning += row.Reasoning;
         CacheRead += row.CacheRead;
         CacheWrite += row.CacheWrite;
-        Cost += ToDecimal(row.Cost);
+        AddCost(row.Cost);
     }
 
     public void Add(in TokenTotals other)
@@ -45,7 +52,20 @@ internal struct TokenTotals
         Reasoning += other.Reasoning;
         CacheRead += other.CacheRead;
         CacheWrite += other.CacheWrite;
-        Cost += other.Cost;
+        AddCost(other._cost);
+        AddCost(other._costCompensation);
+    }
+
+    private void AddCost(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return;
+        }
+
+        var sum = _cost + value;
+        _costCompensation += Math.Abs(_cost) >= Math.Abs(value) ? (_cost - sum) + value : (value - sum) + _cost;
+        _cost = sum;
     }
 
     /// <summary>Stored costs are doubles; decimal sums them without drift and prints them as OpenCode wrote them.</summary>

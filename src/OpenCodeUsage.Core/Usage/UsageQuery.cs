@@ -1,7 +1,7 @@
 namespace OpenCodeUsage.Usage;
 
 /// <summary>What Get-OpenCodeUsage reports: which messages, grouped how, priced from where.</summary>
-public sealed class UsageQuery
+public sealed record UsageQuery
 {
     public IReadOnlyList<string> DataPaths { get; init; } = [];
 
@@ -37,4 +37,10 @@ public sealed class UsageQuery
 
     /// <summary>Read everything afresh, neither using nor updating the cache.</summary>
     public bool NoCache { get; init; }
+
+    /// <summary>
+    /// Everything that shapes the answer, as text (the filters are predicates Core cannot compare): with it, an
+    /// identical question over unchanged files is answered from memory. Null turns that off.
+    /// </summary>
+    public string? ResultKey { get; init; }
 }

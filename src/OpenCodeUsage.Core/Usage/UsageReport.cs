@@ -13,6 +13,12 @@ public static class UsageReport
     public static IReadOnlyList<UsageSummary> Summarize(UsageQuery query, Func<string, string?> environment,
         ReadDiagnostics diagnostics, Action<ReadProgress>? progress, CancellationToken cancellationToken)
     {
+        var memoKey = SummaryMemo.KeyFor(query, Discovery.DataLocator.Resolve(query.DataPaths, environment), environment);
+        if (memoKey is not null && SummaryMemo.Find(memoKey) is { } known)
+        {
+            return known;
+        }
+
         var groups = new Dictionary<GroupKey, GroupTally>();
         var grouping = query.GroupBy.Count == 0 ? [UsageGrouping.Day] : query.GroupBy.Distinct().ToList();
         var clock = new ZoneClock(query.TimeZone);
@@ -37,9 +43,16 @@ public static class UsageReport
             lastTally.Add(counted);
         }, cancellationToken);
 
-        return groups.OrderBy(g => g.Key, GroupKey.Comparer)
+        var rows = groups.OrderBy(g => g.Key, GroupKey.Comparer)
             .Select(g => g.Value.ToSummary(g.Key, grouping))
             .ToList();
+        // Only a clean read is worth remembering: warnings and errors must show again next time.
+        if (memoKey is not null && diagnostics.Failures.Count == 0 && diagnostics.Warnings.Count == 0)
+        {
+            SummaryMemo.Keep(memoKey, rows);
+        }
+
+        return rows;
     }
 
     /// <summary>Streams one record per counted assistant message to <paramref name="emit"/>, on the calling thread.</summary>

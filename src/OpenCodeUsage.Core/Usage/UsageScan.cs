@@ -54,16 +54,15 @@ internal sealed class UsageScan
             var digest = catalog.DigestOf(session);
             var project = catalog.ProjectOf(session);
             var rows = digest.Rows;
-            IEnumerable<int> indexes = Enumerable.Range(0, rows.Count);
-            if (ordered)
-            {
-                indexes = indexes.OrderBy(i => rows[i].Created).ThenBy(i => rows[i].RowId);
-            }
+            IEnumerable<int> indexes = ordered
+                ? Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Created).ThenBy(i => rows[i].RowId)
+                : Enumerable.Range(0, rows.Count);
 
+            var hasCopies = forks.HasCopies(digest);
             foreach (var i in indexes)
             {
                 var row = rows[i];
-                var isCopy = forks.IsCopy(digest, i);
+                var isCopy = hasCopies && forks.IsCopy(digest, i);
                 if ((isCopy && !query.IncludeForkCopies) || row.Created < after || row.Created >= before || !scan.Matches(row))
                 {
                     continue;

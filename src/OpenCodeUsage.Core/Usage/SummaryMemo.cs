@@ -1,0 +1,72 @@
+using OpenCodeUsage.Digest;
+using OpenCodeUsage.Discovery;
+using OpenCodeUsage.Pricing;
+
+namespace OpenCodeUsage.Usage;
+
+/// <summary>
+/// The last few reports, each kept with the state of every file it was computed from (databases, their -wal,
+/// price files). Asking the same question of unchanged files answers from here; any change to any of them
+/// recomputes. Stores that cannot be stamped cheaply (legacy JSON folders) are never memoised.
+/// </summary>
+internal static class SummaryMemo
+{
+    private const int Capacity = 16;
+    private static readonly LinkedList<(string Key, IReadOnlyList<UsageSummary> Rows)> Entries = new();
+    private static readonly object Gate = new();
+
+    /// <summary>The memo key for a query over these sources, or null when it cannot be memoised.</summary>
+    public static string? KeyFor(UsageQuery query, IReadOnlyList<DataSource> sources, Func<string, string?> environment)
+    {
+        if (query.ResultKey is null || query.NoCache || sources.Any(s => s.LegacyStorage is not null))
+        {
+            return null;
+        }
+
+        var key = new System.Text.StringBuilder(query.ResultKey);
+        foreach (var db in sources.SelectMany(s => s.Databases))
+        {
+            key.Append('|').Append(db).Append(':').Append(FileStamp.Of(db));
+        }
+
+        var priceFiles = query.PricingPath is { } path ? [path] : PriceCatalog.DefaultFiles(environment);
+        foreach (var file in priceFiles)
+        {
+            var info = new FileInfo(file);
+            key.Append('|').Append(file).Append(':').Append(info.Exists ? $"{info.Length}/{info.LastWriteTimeUtc.Ticks}" : "-");
+        }
+
+        return key.ToString();
+    }
+
+    public static IReadOnlyList<UsageSummary>? Find(string key)
+    {
+        lock (Gate)
+        {
+            for (var node = Entries.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Key == key)
+                {
+                    Entries.Remove(node);
+                    Entries.AddFirst(node);
+                    // Copies: a script may decorate what it got (Add-Member); the next caller must not see that.
+                    return node.Value.Rows.Select(r => r with { }).ToList();
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public static void Keep(string key, IReadOnlyList<UsageSummary> rows)
+    {
+        lock (Gate)
+        {
+            Entries.AddFirst((key, rows.Select(r => r with { }).ToList()));
+            while (Entries.Count > Capacity)
+            {
+                Entries.RemoveLast();
+            }
+        }
+    }
+}
