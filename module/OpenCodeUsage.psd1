@@ -17,6 +17,7 @@
         'Get-OpenCodeCredential'
         'Set-OpenCodeGoCookie'
         'Get-OpenCodeGoQuota'
+        'Invoke-OpenCodeDelegate'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

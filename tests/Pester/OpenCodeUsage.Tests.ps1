@@ -58,3 +58,51 @@ Describe 'Get-OpenCodeSession' {
             Should -Throw -ErrorId 'DataDirectoryNotFound,OpenCodeUsage.Commands.GetOpenCodeSessionCommand'
     }
 }
+
+Describe 'Invoke-OpenCodeDelegate' {
+    BeforeAll {
+        $project = New-Item -ItemType Directory (Join-Path $TestDrive project)
+        # No OpenCode is needed: -WhatIf and the kill switch launch nothing.
+        $missing = Join-Path $TestDrive 'no-opencode/opencode'
+    }
+
+    It 'shows the exact command lines with -WhatIf and launches nothing' {
+        # What-if messages go to the host, not to a stream: run a child pwsh and read what it printed.
+        $script = Join-Path $TestDrive whatif.ps1
+        Set-Content $script -Value @'
+param($module, $project, $missing)
+Import-Module $module
+Invoke-OpenCodeDelegate "Model: mock/mock-fast`nfix it  now" -Directory $project -OpenCodePath $missing -WhatIf
+'@
+        $text = & (Get-Process -Id $PID).Path -NoProfile -File $script "$repo/artifacts/module/OpenCodeUsage" $project $missing 2>&1 | Out-String
+        $text | Should -BeLike '*What if:*'
+        $text | Should -BeLike "*run --format json --title 'OpenCodeUsage warm session' -m mock/mock-fast '--' This session*"
+        $text | Should -BeLike "*run --format json -m mock/mock-fast --session '<warm session>' --fork '--' fix it '' now*"
+    }
+
+    It 'binds prompts and settings from the pipeline and reports bad inputs without stopping' {
+        $errors = $null
+        [pscustomobject]@{ Prompt = 'from an object'; Directory = $project; Model = 'nomodel' },
+        [pscustomobject]@{ Prompt = 'missing dir'; Directory = (Join-Path $TestDrive nothing) } |
+            Invoke-OpenCodeDelegate -Fresh -OpenCodePath $missing -WhatIf -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.FullyQualifiedErrorId | Should -Be @(
+            'ModelInvalid,OpenCodeUsage.Commands.InvokeOpenCodeDelegateCommand'
+            'DirectoryNotFound,OpenCodeUsage.Commands.InvokeOpenCodeDelegateCommand')
+    }
+
+    It 'stops with DelegateDisabled when the kill switch is set' {
+        try {
+            $env:OPENCODEUSAGE_DELEGATE_DISABLED = '1'
+            { Invoke-OpenCodeDelegate 'hello' -Directory $project -OpenCodePath $missing } |
+                Should -Throw -ErrorId 'DelegateDisabled,OpenCodeUsage.Commands.InvokeOpenCodeDelegateCommand'
+        }
+        finally {
+            $env:OPENCODEUSAGE_DELEGATE_DISABLED = $null
+        }
+    }
+
+    It 'stops with OpenCodeNotFound when a run needs the missing executable' {
+        { Invoke-OpenCodeDelegate 'hello' -Fresh -Directory $project -OpenCodePath $missing } |
+            Should -Throw -ErrorId 'OpenCodeNotFound,OpenCodeUsage.Commands.InvokeOpenCodeDelegateCommand'
+    }
+}

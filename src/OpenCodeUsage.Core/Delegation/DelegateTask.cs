@@ -1,0 +1,62 @@
+namespace OpenCodeUsage.Delegation;
+
+/// <summary>
+/// A task ready to run: directives taken off the prompt and merged under the explicit settings. Both the run
+/// and -WhatIf's description start from this, so what -WhatIf shows is what runs.
+/// </summary>
+public sealed record DelegateTask
+{
+    public required string Prompt { get; init; }
+    public required string Directory { get; init; }
+    public string? Model { get; init; }
+    public string? Variant { get; init; }
+    public string? Agent { get; init; }
+    public bool Fresh { get; init; }
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// Applies the prompt's directives; explicit settings win. Fails with PromptEmpty when nothing is left to
+    /// send, and ModelInvalid for a model that is not provider/model.
+    /// </summary>
+    public static DelegateTask From(DelegateRequest request)
+    {
+        var parsed = PromptDirectives.Parse(request.Prompt);
+        if (string.IsNullOrWhiteSpace(parsed.Prompt))
+        {
+            throw new OpenCodeUsageException("PromptEmpty", FailureKind.InvalidArgument,
+                "The prompt is empty once its directive lines are taken off.", request.Prompt);
+        }
+
+        var model = Blank(request.Model) ?? parsed.Model;
+        if (model is not null && !PromptDirectives.IsModel(model))
+        {
+            throw new OpenCodeUsageException("ModelInvalid", FailureKind.InvalidArgument,
+                $"'{model}' is not a model in the form provider/model, e.g. anthropic/claude-sonnet-4-5.", model);
+        }
+
+        return new DelegateTask
+        {
+            Prompt = parsed.Prompt,
+            Directory = request.Directory,
+            Model = model,
+            Variant = Blank(request.Variant) ?? parsed.Variant,
+            Agent = Blank(request.Agent) ?? parsed.Agent,
+            Fresh = request.Fresh,
+            Timeout = request.Timeout,
+        };
+    }
+
+    /// <summary>The provider and model ids of <see cref="Model"/>; the model id may itself contain slashes.</summary>
+    public (string ProviderId, string ModelId)? SplitModel()
+    {
+        if (Model is null)
+        {
+            return null;
+        }
+
+        var slash = Model.IndexOf('/');
+        return (Model[..slash], Model[(slash + 1)..]);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

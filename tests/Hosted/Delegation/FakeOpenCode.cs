@@ -1,0 +1,98 @@
+namespace OpenCodeUsage.Tests.Hosted.Delegation;
+
+/// <summary>
+/// A stand-in for the opencode executable (a bash script, so Linux and macOS only) in a temporary folder with a
+/// project directory beside it. It records every launch (argv, $PWD, pid) and answers with lines the real
+/// OpenCode 1.18.33 printed (tests/data/delegate-1.18.33): prompts containing "fail" get the 401 run and exit
+/// 1, "slow" sleeps (its sleep's pid recorded), anything else gets the successful run. Tests of what the cmdlet
+/// does around a run need no real OpenCode; the live tests in tests/Unit drive the real one.
+/// </summary>
+internal sealed class FakeOpenCode : IDisposable
+{
+    public FakeOpenCode()
+    {
+        Root = Directory.CreateTempSubdirectory("ocu-fake-opencode-").FullName;
+        Project = Directory.CreateDirectory(Path.Combine(Root, "project")).FullName;
+        Launches = Directory.CreateDirectory(Path.Combine(Root, "launches")).FullName;
+        var data = Path.Combine(RepoPaths.TestData, "delegate-1.18.33");
+        File.Copy(Path.Combine(data, "success-smart.jsonl"), Path.Combine(Root, "ok.jsonl"));
+        File.Copy(Path.Combine(data, "api-401.jsonl"), Path.Combine(Root, "fail.jsonl"));
+        Executable = Path.Combine(Root, "opencode");
+        File.WriteAllText(Executable, $$"""
+            #!/bin/bash
+            launch="{{Launches}}/$$"
+            mkdir -p "$launch"
+            printf '%s\0' "$@" > "$launch/argv"
+            printf '%s' "$PWD" > "$launch/pwd"
+            case "$*" in
+              *slow*) sleep 120 & echo $! > "$launch/sleep"; wait ;;
+              *fail*) cat "{{Root}}/fail.jsonl"; exit 1 ;;
+              *) cat "{{Root}}/ok.jsonl" ;;
+            esac
+
+            """.Replace("\r\n", "\n"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Executable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    public static bool Supported => !OperatingSystem.IsWindows();
+
+    public string Root { get; }
+
+    public string Project { get; }
+
+    public string Executable { get; }
+
+    private string Launches { get; }
+
+    /// <summary>The argument lists it was started with.</summary>
+    public IReadOnlyList<string[]> Arguments => Runs().Select(r => File.ReadAllText(Path.Combine(r, "argv")).TrimEnd('\0').Split('\0')).ToList();
+
+    public IReadOnlyList<string> WorkingDirectories => Runs().Select(r => File.ReadAllText(Path.Combine(r, "pwd"))).ToList();
+
+    /// <summary>Pids of the "slow" runs' sleep processes (grandchildren of the cmdlet).</summary>
+    public IReadOnlyList<int> Sleepers => Runs().Select(r => Path.Combine(r, "sleep")).Where(File.Exists)
+        .Select(f => int.Parse(File.ReadAllText(f).Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+    public static bool IsAlive(int pid)
+    {
+        // A killed process may linger as a zombie until reaped; it runs nothing.
+        var stat = $"/proc/{pid}/stat";
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                var text = File.ReadAllText(stat);
+                return text[(text.LastIndexOf(')') + 2)..][0] != 'Z';
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private IEnumerable<string> Runs() => Directory.EnumerateDirectories(Launches).Order(StringComparer.Ordinal);
+
+    public void Dispose()
+    {
+        foreach (var pid in Sleepers.Where(IsAlive))
+        {
+            System.Diagnostics.Process.GetProcessById(pid).Kill();
+        }
+
+        Directory.Delete(Root, recursive: true);
+    }
+}

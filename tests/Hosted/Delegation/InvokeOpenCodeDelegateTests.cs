@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using OpenCodeUsage.Tests.Hosted.Delegation;
+
+namespace OpenCodeUsage.Tests.Hosted;
+
+/// <summary>
+/// Invoke-OpenCodeDelegate through the real engine: binding, -WhatIf, the kill switch and missing executables
+/// need no OpenCode at all; what the cmdlet does around a run (order, throttle, errors beside results, Ctrl+C)
+/// is checked against a stand-in executable. Runs of the real OpenCode are in tests/Unit (LiveDelegateTests).
+/// </summary>
+public sealed class InvokeOpenCodeDelegateTests
+{
+    private const string Cmdlet = "OpenCodeUsage.Commands.InvokeOpenCodeDelegateCommand";
+
+    [Fact]
+    public void WhatIf_shows_the_exact_command_lines_and_launches_nothing()
+    {
+        if (!FakeOpenCode.Supported)
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode();
+        using var engine = new Engine(200);
+        var output = engine.Run("Invoke-OpenCodeDelegate -Prompt $args[0] -Directory $args[1] -OpenCodePath $args[2] -Model mock/mock-fast -Agent plan -WhatIf",
+            "fix it  now's", fake.Project, fake.Executable);
+        Assert.Empty(output);
+        Assert.Empty(engine.Errors);
+        var text = engine.Host.Text;
+        Assert.Contains("What if:", text, StringComparison.Ordinal);
+        Assert.Contains($"In '{fake.Project}':", text, StringComparison.Ordinal);
+        // No warm session yet: the one that would be made is shown first, then the fork of it.
+        Assert.Contains($"{fake.Executable} --print-logs --log-level INFO run --format json --title 'OpenCodeUsage warm session' -m mock/mock-fast '--' This session",
+            text, StringComparison.Ordinal);
+        Assert.Contains($"{fake.Executable} --print-logs --log-level INFO run --format json -m mock/mock-fast --agent plan --session '<warm session>' --fork '--' fix it '' 'now''s'",
+            text, StringComparison.Ordinal);
+        Assert.Empty(fake.Arguments);
+    }
+
+    [Fact]
+    public void Prompts_and_their_settings_bind_from_the_pipeline_one_run_each()
+    {
+        if (!FakeOpenCode.Supported)
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode();
+        using var engine = new Engine(400);
+        engine.Run("""
+            Set-Location $args[1]
+            [pscustomobject]@{ Prompt = "Model: x/y`nfrom an object"; Directory = $args[1]; Agent = 'plan' },
+            'a plain string',
+            [pscustomobject]@{ Prompt = 'bad model'; Model = 'nomodel' },
+            [pscustomobject]@{ Prompt = 'missing dir'; Directory = 'does-not-exist' },
+            'Variant: high' | Invoke-OpenCodeDelegate -Fresh -OpenCodePath $args[0] -WhatIf
+            """, fake.Executable, fake.Project);
+        var lines = engine.Host.Text.Split('\n').Where(l => l.Contains(" run --format json", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.EndsWith("run --format json -m x/y --agent plan '--' from an object", lines[0].TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("run --format json '--' a plain string", lines[1].TrimEnd(), StringComparison.Ordinal);
+        Assert.Equal(
+            ["ModelInvalid," + Cmdlet, "DirectoryNotFound," + Cmdlet, "PromptEmpty," + Cmdlet],
+            engine.Errors.Select(e => e.FullyQualifiedErrorId));
+        Assert.Equal(ErrorCategory.ObjectNotFound, engine.Errors[1].CategoryInfo.Category);
+        Assert.Empty(fake.Arguments);
+    }
+
+    [Fact]
+    public void Without_OpenCode_WhatIf_still_works_and_a_real_run_stops_with_OpenCodeNotFound()
+    {
+        using var engine = new Engine(200);
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid().ToString("N"), "opencode");
+        engine.Run("Invoke-OpenCodeDelegate 'hello' -Fresh -OpenCodePath $args[0] -WhatIf", missing);
+        Assert.Empty(engine.Errors);
+        Assert.Contains("run --format json '--' hello", engine.Host.Text, StringComparison.Ordinal);
+
+        var error = engine.RunExpectingTermination("Invoke-OpenCodeDelegate 'hello' -Fresh -OpenCodePath $args[0]", missing);
+        Assert.Equal("OpenCodeNotFound," + Cmdlet, error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+    }
+
+    [Fact]
+    public void The_kill_switch_stops_before_anything_is_launched()
+    {
+        if (!FakeOpenCode.Supported)
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode();
+        // Environment variables are per process: a fresh host, so tests running beside this one are not disabled.
+        var run = HostProbe.RunAll($$"""
+            Import-Module {{HostProbe.Quote(RepoPaths.StagedModule)}}
+            $env:OPENCODEUSAGE_DELEGATE_DISABLED = '1'
+            'one', 'two' | Invoke-OpenCodeDelegate -Directory {{HostProbe.Quote(fake.Project)}} -OpenCodePath {{HostProbe.Quote(fake.Executable)}}
+            $env:OPENCODEUSAGE_DELEGATE_DISABLED = $null
+            $env:TOKENMAXXER_OPENCODE_DISABLED = 'true'
+            try { Invoke-OpenCodeDelegate 'three' -Directory {{HostProbe.Quote(fake.Project)}} -OpenCodePath {{HostProbe.Quote(fake.Executable)}} -WhatIf }
+            catch { "caught $($_.FullyQualifiedErrorId) $($_.CategoryInfo.Category)" }
+            """);
+        Assert.StartsWith("DelegateDisabled," + Cmdlet + "|", Assert.Single(run.Errors), StringComparison.Ordinal);
+        Assert.Contains("OPENCODEUSAGE_DELEGATE_DISABLED", run.Errors[0], StringComparison.Ordinal);
+        Assert.Equal(["caught DelegateDisabled," + Cmdlet + " ResourceUnavailable"], run.Output);
+        Assert.Empty(fake.Arguments);
+    }
+
+    [Fact]
+    public void Results_come_in_input_order_with_an_error_beside_each_failure()
+    {
+        if (!FakeOpenCode.Supported)
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode();
+        using var engine = new Engine(200);
+        var output = engine.Run("""
+            $r = 'ok one', 'fail two', 'ok three' | Invoke-OpenCodeDelegate -Fresh -ThrottleLimit 2 -Directory $args[1] -OpenCodePath $args[0] -ErrorVariable failures -ErrorAction SilentlyContinue
+            $r
+            [pscustomobject]@{ Succeeded = $?; Failures = $failures }
+            """, fake.Executable, fake.Project);
+        var results = output.Take(3).Select(o => (DelegateResultView)o).ToList();
+        Assert.Equal(["ok one", "fail two", "ok three"], results.Select(r => r.Prompt));
+        Assert.Equal(["Succeeded", "Failed", "Succeeded"], results.Select(r => r.Status));
+        Assert.Equal("AuthFailed", results[1].FailureKind);
+        Assert.Equal(0.007707m, results[0].Cost);
+        Assert.Equal("Hi! This is a deterministic reply from mock-smart. You said: say hello", results[0].Text);
+        Assert.All(output.Take(3), o => Assert.Equal("OpenCodeUsage.DelegateResult", o.TypeNames[0]));
+
+        var summary = output[3];
+        var failures = ((System.Collections.IEnumerable)summary.Properties["Failures"].Value).Cast<object>().Select(f => (ErrorRecord)(f is PSObject wrapped ? wrapped.BaseObject : f)).ToList();
+        var failure = Assert.Single(failures);
+        Assert.Equal("DelegateFailed," + Cmdlet, failure.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.AuthenticationError, failure.CategoryInfo.Category);
+        Assert.Contains("Incorrect API key provided", failure.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal("fail two", PSObject.AsPSObject(failure.TargetObject).Properties["Prompt"].Value);
+
+        var table = engine.Run("$args[0] | Format-Table | Out-String -Width 120", output[0])[0].ToString();
+        Assert.Matches(@"SessionId\s+Status\s+Model\s+Tokens\s+Cost\s+Secs\s+Text", table);
+        // The stand-in prints no log, so the model is not known: an empty column.
+        Assert.Matches(@"ses_de4d04ea9ffeLLvJkDVav6l6kZ\s+Succeeded\s+2,473\s+0.0077\s+\d+\.\d\s+Hi! This is", table);
+
+        // A result carries its task: piped back in, it binds to the same prompt, directory and settings.
+        engine.Run("$args[0] | Invoke-OpenCodeDelegate -Fresh -OpenCodePath $args[1] -WhatIf", output.Take(3).ToArray(), fake.Executable);
+        Assert.Empty(engine.Errors);
+        Assert.Equal(3, engine.Host.Text.Split('\n').Count(l => l.Contains($"run --format json '--' ", StringComparison.Ordinal)));
+
+        // Exactly what the runs were started with, in the project directory (OpenCode takes it from $PWD).
+        Assert.Contains(["--print-logs", "--log-level", "INFO", "run", "--format", "json", "--", "ok", "one"], fake.Arguments);
+        Assert.All(fake.WorkingDirectories, d => Assert.Equal(fake.Project, d));
+    }
+
+    [Fact]
+    public void A_timeout_kills_the_process_tree_and_writes_DelegateTimedOut()
+    {
+        if (!FakeOpenCode.Supported)
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode();
+        using var engine = new Engine(200);
+        var output = engine.Run("Invoke-OpenCodeDelegate 'slow one' -Fresh -TimeoutSec 1 -Directory $args[1] -OpenCodePath $args[0]", fake.Executable, fake.Project);
+        var result = Assert.Single(output);
+        Assert.Equal("TimedOut", result.Properties["Status"].Value.ToString());
+        Assert.Equal("Timeout", result.Properties["FailureKind"].Value.ToString());
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("DelegateTimedOut," + Cmdlet, error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
+        Assert.Equal("Raise -TimeoutSec.", error.ErrorDetails.RecommendedAction);
+        Assert.DoesNotContain(fake.Sleepers, FakeOpenCode.IsAlive);
+    }
+
+    [Fact]
+    public void Stopping_the_pipeline_kills_every_running_process_tree()
+    {
+        if (!FakeOpenCode.Supported)
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode();
+        using var engine = new Engine(200);
+        using var pipeline = engine.CreatePipeline("'slow a', 'slow b', 'slow c' | Invoke-OpenCodeDelegate -Fresh -ThrottleLimit 2 -Directory $args[1] -OpenCodePath $args[0]",
+            fake.Executable, fake.Project);
+        var running = pipeline.BeginInvoke();
+        var clock = Stopwatch.StartNew();
+        while (fake.Sleepers.Count < 2 && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(50);
+        }
+
+        Assert.Equal(2, fake.Sleepers.Count); // the throttle: two at once, the third waits
+        pipeline.Stop();
+        Assert.Throws<PipelineStoppedException>(() => pipeline.EndInvoke(running));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
+        Assert.Equal(2, fake.Arguments.Count);
+        Assert.DoesNotContain(fake.Sleepers, FakeOpenCode.IsAlive);
+    }
+
+    [Fact]
+    public void A_server_that_refuses_the_credentials_is_a_failed_result_and_the_password_is_shown_nowhere()
+    {
+        const string password = "pw-7c1e0b9d-never-shown";
+        using var server = LoopbackServer.Sequence(LoopbackResponse.Json(401, "{}"));
+        using var engine = new Engine(200);
+        var output = engine.Run("""
+            $credential = [pscredential]::new('opencode', (ConvertTo-SecureString $args[1] -AsPlainText -Force))
+            Invoke-OpenCodeDelegate 'remote task' -Fresh -Server $args[0] -Credential $credential -Directory /srv/project -Verbose -Debug
+            """, server.BaseUri, password);
+        var result = Assert.Single(output);
+        Assert.Equal("ServerAuthFailed", result.Properties["FailureKind"].Value.ToString());
+        Assert.Null(result.Properties["ExitCode"].Value);
+        Assert.Equal("DelegateFailed," + Cmdlet, Assert.Single(engine.Errors).FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.AuthenticationError, engine.Errors[0].CategoryInfo.Category);
+
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/session?directory=%2Fsrv%2Fproject", request.Path); // the server's own path, passed on as given
+        Assert.Equal("Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("opencode:" + password)), request.Header("Authorization"));
+        var everything = StreamScan.Of(engine, output);
+        Assert.DoesNotContain(password, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(request.Header("Authorization")![6..], everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_password_is_never_sent_in_the_clear_to_another_machine()
+    {
+        using var engine = new Engine(200);
+        var error = engine.RunExpectingTermination("""
+            $credential = [pscredential]::new('opencode', (ConvertTo-SecureString 'secret' -AsPlainText -Force))
+            Invoke-OpenCodeDelegate 'x' -Server http://opencode.example.com:4096 -Credential $credential
+            """);
+        Assert.Equal("ServerUriInsecure," + Cmdlet, error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+    }
+
+    /// <summary>The properties of an emitted result, read through PowerShell's adapter.</summary>
+    private sealed record DelegateResultView(string Prompt, string Status, string FailureKind, decimal Cost, string? Text)
+    {
+        public static explicit operator DelegateResultView(PSObject o) => new(
+            (string)o.Properties["Prompt"].Value,
+            o.Properties["Status"].Value.ToString()!,
+            o.Properties["FailureKind"].Value.ToString()!,
+            (decimal)o.Properties["Cost"].Value,
+            (string?)o.Properties["Text"].Value);
+    }
+}
