@@ -106,6 +106,11 @@ public sealed class GetOpenCodeUsageTests
             Assert.Null(rows.Single(r => (string)r.Properties["ModelId"].Value == "mock-smart").Properties["EstimatedCost"].Value);
             var warning = Assert.Single(engine.Warnings);
             Assert.Contains("mock/mock-smart", warning.Message);
+
+            // The same question again is answered from memory, with the same rows and the same warning.
+            var again = engine.Run("Get-OpenCodeUsage -DataPath $args[0] -PricingPath $args[1] -GroupBy Model", Data, pricing);
+            Assert.Equal(rows.Select(r => r.Properties["Group"].Value), again.Select(r => r.Properties["Group"].Value));
+            Assert.Equal(warning.Message, Assert.Single(engine.Warnings).Message);
         }
         finally
         {

@@ -12,7 +12,7 @@ namespace OpenCodeUsage.Usage;
 internal static class SummaryMemo
 {
     private const int Capacity = 16;
-    private static readonly LinkedList<(string Key, IReadOnlyList<UsageSummary> Rows)> Entries = new();
+    private static readonly LinkedList<(string Key, IReadOnlyList<UsageSummary> Rows, IReadOnlyList<string> Warnings)> Entries = new();
     private static readonly object Gate = new();
 
     /// <summary>The memo key for a query over these sources, or null when it cannot be memoised.</summary>
@@ -39,7 +39,8 @@ internal static class SummaryMemo
         return key.ToString();
     }
 
-    public static IReadOnlyList<UsageSummary>? Find(string key)
+    /// <summary>The remembered rows, with the warnings the computation gave (they are given again).</summary>
+    public static (IReadOnlyList<UsageSummary> Rows, IReadOnlyList<string> Warnings)? Find(string key)
     {
         lock (Gate)
         {
@@ -50,7 +51,7 @@ internal static class SummaryMemo
                     Entries.Remove(node);
                     Entries.AddFirst(node);
                     // Copies: a script may decorate what it got (Add-Member); the next caller must not see that.
-                    return node.Value.Rows.Select(r => r with { }).ToList();
+                    return (node.Value.Rows.Select(r => r with { }).ToList(), node.Value.Warnings);
                 }
             }
         }
@@ -58,11 +59,11 @@ internal static class SummaryMemo
         return null;
     }
 
-    public static void Keep(string key, IReadOnlyList<UsageSummary> rows)
+    public static void Keep(string key, IReadOnlyList<UsageSummary> rows, IReadOnlyList<string> warnings)
     {
         lock (Gate)
         {
-            Entries.AddFirst((key, rows.Select(r => r with { }).ToList()));
+            Entries.AddFirst((key, rows.Select(r => r with { }).ToList(), warnings.ToList()));
             while (Entries.Count > Capacity)
             {
                 Entries.RemoveLast();

@@ -16,7 +16,12 @@ public static class UsageReport
         var memoKey = SummaryMemo.KeyFor(query, Discovery.DataLocator.Resolve(query.DataPaths, environment), environment);
         if (memoKey is not null && SummaryMemo.Find(memoKey) is { } known)
         {
-            return known;
+            foreach (var warning in known.Warnings)
+            {
+                diagnostics.Warn(warning);
+            }
+
+            return known.Rows;
         }
 
         var groups = new Dictionary<GroupKey, GroupTally>();
@@ -46,10 +51,10 @@ public static class UsageReport
         var rows = groups.OrderBy(g => g.Key, GroupKey.Comparer)
             .Select(g => g.Value.ToSummary(g.Key, grouping))
             .ToList();
-        // Only a clean read is worth remembering: warnings and errors must show again next time.
-        if (memoKey is not null && diagnostics.Failures.Count == 0 && diagnostics.Warnings.Count == 0)
+        // A read that failed somewhere is not remembered; its warnings are, and are given again with the rows.
+        if (memoKey is not null && diagnostics.Failures.Count == 0)
         {
-            SummaryMemo.Keep(memoKey, rows);
+            SummaryMemo.Keep(memoKey, rows, diagnostics.Warnings);
         }
 
         return rows;
