@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# The benchmark of issue 4: times OpenCodeUsage and the installed peers on one generated OpenCode database.
+#
+#   bench/run.sh [S|M|L] [--runs N] [--peer-runs N] [--no-peers] [--no-build] [--seed N] [--module PSD1]
+#
+# --module measures another build of the module (e.g. an older commit staged elsewhere) instead of the
+# repository's artifacts/module.
+# Generates bench/data/<size>/opencode/opencode.db if it is missing, then measures (median of --runs, 3 by
+# default; peak RSS from GNU time) and prints a Markdown table; every sample is kept in bench/results/.
+# See bench/README.md for what each figure means.
+set -euo pipefail
+
+SIZE=M RUNS=3 PEER_RUNS="" PEERS=1 BUILD=1 SEED=1 OTHER_MODULE=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    S|M|L|s|m|l) SIZE=${1^^} ;;
+    --runs) RUNS=$2; shift ;;
+    --peer-runs) PEER_RUNS=$2; shift ;;
+    --no-peers) PEERS=0 ;;
+    --no-build) BUILD=0 ;;
+    --seed) SEED=$2; shift ;;
+    --module) OTHER_MODULE=$(realpath "$2"); shift ;;
+    *) echo "usage: $0 [S|M|L] [--runs N] [--peer-runs N] [--no-peers] [--no-build] [--seed N] [--module PSD1]" >&2; exit 2 ;;
+  esac
+  shift
+done
+PEER_RUNS=${PEER_RUNS:-$RUNS}
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$BENCH")
+DATA=$BENCH/data/$SIZE
+DB=$DATA/opencode/opencode.db
+TOOLS=$BENCH/.tools
+MODULE=$TOOLS/module/OpenCodeUsage/OpenCodeUsage.psd1
+HOST=$BENCH/OpenCodeUsage.Bench.Host/bin/Release/net10.0/OpenCodeUsage.Bench.Host
+GENERATOR=$BENCH/OpenCodeUsage.Bench.Generator/bin/Release/net10.0/OpenCodeUsage.Bench.Generator
+mkdir -p "$BENCH/results" "$TOOLS"
+RESULTS=$BENCH/results/$SIZE-$(date -u +%Y%m%dT%H%M%SZ).jsonl
+LOGS=$BENCH/results/logs-$SIZE
+mkdir -p "$LOGS" && rm -f "$LOGS"/*.err
+: > "$RESULTS"
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# --- what the harness needs -------------------------------------------------------------------------
+need_apt() { # <command> <debian package>
+  command -v "$1" >/dev/null 2>&1 && return
+  log "installing $2"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+[[ -x /usr/bin/time ]] || { log "installing time"; apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
+need_apt sqlite3 sqlite3
+
+if [[ $BUILD == 1 ]]; then
+  log "building the module (dotnet build -c Release) and the bench projects"
+  : >"$LOGS/build.log"
+  if [[ -z $OTHER_MODULE ]]; then
+    (cd "$REPO" && dotnet build -c Release -nologo -v q) >>"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log" >&2; exit 1; }
+  fi
+  for project in OpenCodeUsage.Bench.Generator OpenCodeUsage.Bench.Host; do
+    dotnet build "$BENCH/$project" -c Release -nologo -v q >>"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log" >&2; exit 1; }
+  done
+fi
+# Measure a private copy of the staged module, so a rebuild of artifacts/ during the run changes nothing;
+# with --no-build an existing copy is kept, so several sizes can be measured on the same build.
+if [[ -n $OTHER_MODULE ]]; then
+  MODULE=$OTHER_MODULE
+  PROVENANCE="$OTHER_MODULE (given with --module)"
+elif [[ $BUILD == 1 || ! -f $MODULE ]]; then
+  rm -rf "$TOOLS/module" && mkdir -p "$TOOLS/module" && cp -r "$REPO/artifacts/module/OpenCodeUsage" "$TOOLS/module/"
+  echo "staged build of $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "(+$(git -C "$REPO" status --porcelain 2>/dev/null | grep -c . || true) uncommitted files)," \
+    "copied $(date -u +%Y-%m-%dT%H:%MZ)" >"$TOOLS/module/PROVENANCE"
+fi
+PROVENANCE=${PROVENANCE:-$(cat "$TOOLS/module/PROVENANCE")}
+
+# --- the database -----------------------------------------------------------------------------------
+if [[ ! -f $DB.expected.json ]]; then
+  log "generating size $SIZE (seed $SEED) into $DB"
+  start=$(date +%s%N)
+  "$GENERATOR" --size "$SIZE" --seed "$SEED" --out "$DB"
+  log "generated in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+fi
+# Leftovers of an interrupted run's "new message" step would change the totals.
+sqlite3 "$DB" ".timeout 5000" "DELETE FROM message WHERE id LIKE 'msg_ffffffffffffBenchAppend%';" >/dev/null
+log "$(du -h "$DB" | cut -f1) $DB; warming the page cache"
+cat "$DB" "$DB-wal" >/dev/null 2>&1 || true
+
+# --- timing -----------------------------------------------------------------------------------------
+ms_since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
+
+# measure <metric> <stdout file> <command…>: wall time from process start to exit; peak RSS and CPU time
+# (user + system, which a busy machine disturbs less than the wall time) from GNU time.
+measure() {
+  local metric=$1 out=$2; shift 2
+  local time_file start
+  time_file=$(mktemp)
+  start=$(date +%s%N)
+  if ! /usr/bin/time -f '%M %U %S' -o "$time_file" "$@" >>"$out" 2>>"$LOGS/$metric.err"; then
+    log "FAILED: $metric (see $LOGS/$metric.err)"
+    rm -f "$time_file"
+    return 0
+  fi
+  local ms rss cpu
+  ms=$(ms_since "$start")
+  read -r rss cpu < <(awk 'END { printf "%.1f %.0f\n", $1 / 1024, ($2 + $3) * 1000 }' "$time_file")
+  rm -f "$time_file"
+  printf '{"metric":"%s","ms":%s,"cpu_ms":%s,"rss_mb":%s}\n' "$metric" "$ms" "$cpu" "$rss" >>"$RESULTS"
+  log "$metric: $ms ms (CPU $cpu ms), $rss MB"
+}
+
+repeat() { local n=$1; shift; for ((i = 0; i < n; i++)); do "$@"; done; }
+
+# Our persistent cache goes to a private folder, emptied first, so "cold" and "cached" mean what they say;
+# a private XDG_CACHE_HOME also keeps this machine's models.json (prices) out of the measurement.
+export OPENCODEUSAGE_CACHE_DIR=$DATA/cache XDG_CACHE_HOME=$DATA/xdg-cache
+rm -rf "$OPENCODEUSAGE_CACHE_DIR" "$XDG_CACHE_HOME"
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+log "floor: sqlite3"
+repeat "$RUNS" measure floor.sqlite /dev/null sqlite3 "$DB" "SELECT count(*), sum(length(data)) FROM message"
+
+log "ours: Import-Module in fresh processes"
+repeat "$RUNS" measure ours.import.process "$RESULTS" "$HOST" import --module "$MODULE"
+
+log "ours: in-session"
+"$HOST" insession --module "$MODULE" --data "$DATA/opencode" --runs "$RUNS" \
+  --expected "$DB.expected.json" --append "$DB" >>"$RESULTS" 2>>"$LOGS/insession.err" || log "FAILED: in-session (see $LOGS/insession.err)"
+cat "$LOGS/insession.err" >&2
+
+log "ours: end to end"
+repeat "$RUNS" measure ours.e2e.usage-cold "$RESULTS" "$HOST" e2e --module "$MODULE" --data "$DATA/opencode" --command usage-cold
+"$HOST" e2e --module "$MODULE" --data "$DATA/opencode" --command usage >/dev/null 2>&1 || true # primes the persistent cache
+repeat "$RUNS" measure ours.e2e.usage "$RESULTS" "$HOST" e2e --module "$MODULE" --data "$DATA/opencode" --command usage
+repeat "$RUNS" measure ours.e2e.session "$RESULTS" "$HOST" e2e --module "$MODULE" --data "$DATA/opencode" --command session
+
+# --- peers ------------------------------------------------------------------------------------------
+if [[ $PEERS == 1 ]]; then
+  CCUSAGE=$TOOLS/node_modules/.bin/ccusage
+  if [[ ! -x $CCUSAGE ]] && command -v npm >/dev/null; then
+    log "installing ccusage 20.0.24 into $TOOLS (20.0.26 lacks its platform package)"
+    (cd "$TOOLS" && npm install --no-audit --no-fund --loglevel=error ccusage@20.0.24 @ccusage/ccusage-linux-x64@20.0.24) >&2 || true
+  fi
+  if [[ -x $CCUSAGE ]]; then
+    log "peer: ccusage (reads $DATA/opencode through XDG_DATA_HOME)"
+    mkdir -p "$DATA/ccusage-home"
+    : >"$LOGS/ccusage.json"
+    repeat "$PEER_RUNS" measure peer.ccusage "$LOGS/ccusage.json" env HOME="$DATA/ccusage-home" XDG_DATA_HOME="$DATA" \
+      XDG_CONFIG_HOME="$DATA/ccusage-home/.config" XDG_CACHE_HOME="$DATA/ccusage-home/.cache" \
+      "$CCUSAGE" opencode daily --json --offline
+  else
+    log "ccusage not installed: skipped"
+  fi
+
+  OPENCODE=""
+  for candidate in "$REPO/.tools/opencode/node_modules/opencode-linux-x64/bin/opencode" \
+                   /work/gen/cache/oc-1.18.33/node_modules/opencode-linux-x64/bin/opencode; do
+    [[ -x $candidate ]] && { OPENCODE=$candidate; break; }
+  done
+  if [[ -n $OPENCODE ]]; then
+    # opencode may migrate or write to the database it opens: it gets its own copy, in a private home.
+    OC_HOME=$DATA/opencode-home
+    OC_DB=$OC_HOME/.local/share/opencode/opencode.db
+    if [[ ! -f $OC_DB || $DB -nt $OC_DB ]]; then
+      log "copying the database for opencode stats"
+      rm -rf "$OC_HOME" && mkdir -p "$(dirname "$OC_DB")" "$DATA/opencode-cwd"
+      cp "$DB" "$OC_DB"
+    fi
+    log "peer: opencode stats ($("$OPENCODE" --version 2>/dev/null))"
+    : >"$LOGS/opencode-stats.txt"
+    (cd "$DATA/opencode-cwd" && repeat "$PEER_RUNS" measure peer.opencode_stats "$LOGS/opencode-stats.txt" env HOME="$OC_HOME" \
+      XDG_DATA_HOME="$OC_HOME/.local/share" XDG_CONFIG_HOME="$OC_HOME/.config" XDG_CACHE_HOME="$OC_HOME/.cache" \
+      XDG_STATE_HOME="$OC_HOME/.local/state" OPENCODE_DISABLE_MODELS_FETCH=1 OPENCODE_DISABLE_AUTOUPDATE=1 \
+      "$OPENCODE" stats </dev/null)
+  else
+    log "opencode not installed: skipped"
+  fi
+fi
+
+# --- the table --------------------------------------------------------------------------------------
+{
+  echo "Size $SIZE: $(du -h --apparent-size "$DB" | cut -f1) database, $(grep -o '"messages": [0-9]*' "$DB.expected.json" | head -1 | grep -o '[0-9]*') messages;" \
+    "module: $PROVENANCE;" \
+    "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
+    "load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(date -u +%Y-%m-%d)."
+  echo
+  "$HOST" report --results "$RESULTS" --size "$SIZE"
+} | tee "$BENCH/results/$SIZE-latest.md"
+echo
+echo "samples: $RESULTS"
