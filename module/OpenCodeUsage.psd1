@@ -17,6 +17,8 @@
         'Get-OpenCodeCredential'
         'Set-OpenCodeGoCookie'
         'Get-OpenCodeGoQuota'
+        'Watch-OpenCodeActivity'
+        'Export-OpenCodeStats'
         'Invoke-OpenCodeDelegate'
     )
     FunctionsToExport    = @()

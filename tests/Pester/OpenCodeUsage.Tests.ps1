@@ -106,3 +106,59 @@ Invoke-OpenCodeDelegate "Model: mock/mock-fast`nfix it  now" -Directory $project
             Should -Throw -ErrorId 'OpenCodeNotFound,OpenCodeUsage.Commands.InvokeOpenCodeDelegateCommand'
     }
 }
+
+Describe 'Watch-OpenCodeActivity' {
+    BeforeEach {
+        $copy = Join-Path $TestDrive ([guid]::NewGuid())
+        New-Item -ItemType Directory $copy | Out-Null
+        Copy-Item "$data/*" $copy
+        # SQL for one finished step of a new session, written the way OpenCode writes it.
+        function Get-TurnSql([string] $session) {
+            $now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() + 2000
+            @"
+INSERT INTO session (id, project_id, slug, directory, title, version, time_created, time_updated)
+  SELECT '$session', id, 's', worktree, 'Pester watch', '1.18.33', $now, $now FROM project WHERE worktree LIKE '%alpha';
+INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES ('msg_$session', '$session', $now, $now,
+  '{"role":"assistant","agent":"build","modelID":"mock-fast","providerID":"mock","time":{"created":$now}}');
+INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_$session', 'msg_$session', '$session', $now, $now,
+  '{"type":"step-finish","tokens":{"input":100,"output":10,"reasoning":0,"cache":{"read":0,"write":0}},"cost":0.5}');
+"@
+        }
+    }
+
+    It 'ends after -TimeoutSec without output or error' {
+        $elapsed = Measure-Command { Watch-OpenCodeActivity -DataPath $copy -TimeoutSec 1 -ErrorAction Stop | Should -BeNullOrEmpty }
+        $elapsed.TotalSeconds | Should -BeLessThan 10
+    }
+
+    It 'reports a step written while it watches, attributed to its session' {
+        # Written two seconds into the watch, from another thread.
+        $job = Start-ThreadJob { param($db, $sql) Start-Sleep 2; $sql | sqlite3 $db } -ArgumentList (Join-Path $copy opencode.db), (Get-TurnSql 'ses_pester1')
+        $step = Watch-OpenCodeActivity -DataPath $copy -TimeoutSec 20 | Where-Object Kind -eq StepFinished | Select-Object -First 1
+        $step.SessionId | Should -Be 'ses_pester1'
+        $step.TotalTokens | Should -Be 110
+        $job | Remove-Job -Force -ErrorAction SilentlyContinue
+    } -Skip:(-not (Get-Command sqlite3 -ErrorAction SilentlyContinue))
+
+    It 'fails with ServerAddressInvalid for a non-http server' {
+        { Watch-OpenCodeActivity -Server 'ftp://example.invalid/' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ServerAddressInvalid,OpenCodeUsage.Commands.WatchOpenCodeActivityCommand'
+    }
+}
+
+Describe 'Export-OpenCodeStats' {
+    It 'writes the GNOME extension''s file from the module''s accounting' {
+        $path = Join-Path $TestDrive stats.json
+        Export-OpenCodeStats -Path $path -DataPath $data
+        $stats = Get-Content $path -Raw | ConvertFrom-Json
+        $stats.total.totalTokens | Should -Be ((Get-OpenCodeUsage -DataPath $data -GroupBy Model | Measure-Object TotalTokens -Sum).Sum)
+        $stats.session.PSObject.Properties.Name | Should -Contain 'isIdle'
+        $stats.daily.date | Should -Match '^\d{4}-\d{2}-\d{2}$'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive whatif.json
+        Export-OpenCodeStats -Path $path -DataPath $data -WhatIf
+        Test-Path $path | Should -BeFalse
+    }
+}

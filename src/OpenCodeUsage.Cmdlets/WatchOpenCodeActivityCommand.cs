@@ -1,0 +1,180 @@
+using System.Management.Automation;
+using OpenCodeUsage.Activity;
+using OpenCodeUsage.Commands.Completion;
+
+namespace OpenCodeUsage.Commands;
+
+/// <summary>Streams OpenCode activity, per session, as OpenCode writes it: until Ctrl+C, -TimeoutSec or -Count.</summary>
+[Cmdlet(VerbsCommon.Watch, "OpenCodeActivity", DefaultParameterSetName = DatabaseSet)]
+[OutputType(typeof(ActivityEvent))]
+public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
+{
+    private const string DatabaseSet = "Database";
+    private const string ServerSet = "Server";
+    private readonly List<string> _sessionIds = [];
+
+    /// <summary>Only these sessions; wildcards allowed; binds from Get-OpenCodeSession output.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? SessionId { get; set; }
+
+    /// <summary>Only these projects (name, id or worktree); wildcards allowed.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Project { get; set; }
+
+    /// <summary>OpenCode data directories or database files to watch instead of the default one.</summary>
+    [Parameter(ParameterSetName = DatabaseSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? DataPath { get; set; }
+
+    /// <summary>A running `opencode serve` to follow through its event stream instead of the database.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ServerSet)]
+    [ValidateNotNull]
+    public Uri? Server { get; set; }
+
+    /// <summary>The server's password (OPENCODE_SERVER_PASSWORD); the user name is usually opencode.</summary>
+    [Parameter(ParameterSetName = ServerSet)]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Also emit Text and Reasoning events with snippets of what was written.</summary>
+    [Parameter]
+    public SwitchParameter IncludeText { get; set; }
+
+    /// <summary>Quiet time after which a session is reported idle, once per idle period. A number means seconds.</summary>
+    [Parameter(ParameterSetName = DatabaseSet)]
+    [Seconds]
+    public TimeSpan IdleAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often files are checked where change notifications do not arrive. A number means seconds.</summary>
+    [Parameter(ParameterSetName = DatabaseSet)]
+    [Seconds]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Stop after this many seconds.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int TimeoutSec { get; set; }
+
+    /// <summary>Stop after this many events.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (SessionId is not null)
+        {
+            _sessionIds.AddRange(SessionId);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        var options = Options();
+        ActivityFeed feed;
+        try
+        {
+            feed = ActivityFeed.Start(options, Environment);
+        }
+        catch (OpenCodeUsageException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex));
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, timeout.Token);
+        if (TimeoutSec > 0)
+        {
+            timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
+        }
+
+        try
+        {
+            var written = 0;
+            while (true)
+            {
+                WatchItem? item;
+                try
+                {
+                    // Blocks this (the pipeline) thread: objects are only ever written here.
+                    item = feed.ReadAsync(linked.Token).AsTask().GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+                catch (OperationCanceledException)
+                {
+                    WriteVerbose($"Stopped after {TimeoutSec} s.");
+                    return;
+                }
+
+                switch (item)
+                {
+                    case null:
+                        return;
+                    case { Event: { } e }:
+                        WriteObject(e);
+                        if (Count > 0 && ++written >= Count)
+                        {
+                            return;
+                        }
+
+                        break;
+                    case { Warning: { } warning }:
+                        WriteWarning(warning);
+                        break;
+                    case { Verbose: { } verbose }:
+                        WriteVerbose(verbose);
+                        break;
+                    case { Failure: { } failure }:
+                        ThrowTerminatingError(ErrorRecords.From(failure));
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            feed.Dispose();
+        }
+    }
+
+    private ActivityOptions Options()
+    {
+        if (Server is { } server && (!server.IsAbsoluteUri || server.Scheme is not ("http" or "https")))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-Server takes the http(s) address of `opencode serve`, e.g. http://127.0.0.1:4096; '{server}' is not one."),
+                "ServerAddressInvalid", ErrorCategory.InvalidArgument, server));
+        }
+
+        if (PollInterval <= TimeSpan.Zero || IdleAfter <= TimeSpan.Zero)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-PollInterval and -IdleAfter must be longer than zero."), "IntervalInvalid", ErrorCategory.InvalidArgument, null));
+        }
+
+        return new ActivityOptions
+        {
+            DataPaths = ResolvePaths(DataPath),
+            Server = Server,
+            Credential = Credential?.GetNetworkCredential(),
+            IdleAfter = IdleAfter,
+            PollInterval = PollInterval,
+            Filter = new ActivityFilter
+            {
+                Session = Wildcards(_sessionIds.Count == 0 ? null : _sessionIds.ToArray()),
+                Project = Wildcards(Project),
+                IncludeText = IncludeText,
+            },
+        };
+    }
+}

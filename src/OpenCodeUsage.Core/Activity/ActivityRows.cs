@@ -1,0 +1,26 @@
+namespace OpenCodeUsage.Activity;
+
+/// <summary>
+/// The rows the watcher derives events from, whatever they were read from: database rows (ids in columns),
+/// legacy JSON files and server events (ids inside the JSON). <c>Created</c> is 0 where the source has none.
+/// </summary>
+internal sealed record SessionRow(string Id, string? ProjectId, string? ParentId, string? Title, string? Directory, long Created)
+{
+    /// <summary>The session's totals when it was first seen (server mode: OpenCode's own figures), if known.</summary>
+    public Accounting.TokenTotals? Totals { get; init; }
+}
+
+internal sealed record MessageRow(string Id, string SessionId, long Created, byte[] Data);
+
+internal sealed record PartRow(string Id, string MessageId, string SessionId, long Created, byte[] Data);
+
+/// <summary>One read's worth of changes, in the order the deriver applies them.</summary>
+internal sealed class ChangeBatch
+{
+    public List<SessionRow> NewSessions { get; } = [];
+    public List<SessionRow> UpdatedSessions { get; } = [];
+    public List<MessageRow> Messages { get; } = [];
+    public List<PartRow> Parts { get; } = [];
+
+    public bool IsEmpty => NewSessions.Count == 0 && UpdatedSessions.Count == 0 && Messages.Count == 0 && Parts.Count == 0;
+}

@@ -1,0 +1,396 @@
+using Microsoft.Data.Sqlite;
+using OpenCodeUsage.Accounting;
+using OpenCodeUsage.Storage;
+
+namespace OpenCodeUsage.Activity;
+
+/// <summary>
+/// Reads only what changed in one OpenCode database. New rows are found by rowid (OpenCode updates rows in
+/// place, so rowids only grow, and rowid lookups need no index); rows that change in place are those of
+/// assistant messages still being written, re-read through OpenCode's own message-id indexes. The
+/// connection is opened for each read and closed after it, so OpenCode's checkpoints are never held back.
+/// </summary>
+internal sealed class SqliteActivitySource : IActivitySource
+{
+    /// <summary>Rows per table per read: a burst (an import, a fork of a long session) is read in slices.</summary>
+    internal const int BatchLimit = 2000;
+
+    /// <summary>How far back the start looks for answers still being written.</summary>
+    private const int RecentMessages = 200;
+
+    private readonly string _path;
+    private readonly ActivityDeriver _deriver;
+    private readonly IdleTracker _idle;
+    private readonly Dictionary<string, (long Message, long Parts)> _watermarks = new(StringComparer.Ordinal);
+    private long _sessionCursor = -1, _messageCursor = -1, _partCursor = -1;
+    private WriteStamp _stamp;
+    private Shape? _shape;
+
+    public SqliteActivitySource(string path, string dataDirectory, ActivityFilter filter, IdleTracker idle)
+    {
+        _path = path;
+        _idle = idle;
+        _deriver = new ActivityDeriver(filter, idle, dataDirectory, null);
+    }
+
+    public (string Directory, Func<string, bool> Matters, bool Recursive) Notifications
+    {
+        get
+        {
+            var name = Path.GetFileName(_path);
+            return (Path.GetDirectoryName(Path.GetFullPath(_path))!, f => f == name || f == name + "-wal", false);
+        }
+    }
+
+    public DateTimeOffset? NextIdleDue => _idle.NextDue();
+
+    /// <summary>Reads done: a watch with nothing written must not read (tests check it never wakes itself).</summary>
+    public long Reads { get; private set; }
+
+    /// <summary>Notifications come for our own opens too (see <see cref="WriteStamp"/>): only a moved size or write time is news.</summary>
+    public bool MayHaveChanged(bool notified) => WriteStamp.Of(_path) != _stamp;
+
+    public List<ActivityEvent> IdleDue(DateTimeOffset now) => _deriver.IdleDue(now);
+
+    public void Start()
+    {
+        _stamp = WriteStamp.Of(_path);
+        using var db = Session.Open(_path);
+        _shape = Shape.Of(db.Connection);
+        _deriver.SetProjects(ReadProjects(db));
+        var seed = new ChangeBatch();
+        seed.NewSessions.AddRange(ReadSessions(db, null));
+        _sessionCursor = MaxRowId(db, "session");
+        _messageCursor = MaxRowId(db, "message");
+        _partCursor = MaxRowId(db, "part");
+
+        // Answers being written when the watch starts: their later changes are news, what they hold now is not.
+        if (_shape.Messages)
+        {
+            var recent = new List<(MessageRow Row, long Updated)>();
+            Query(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message ORDER BY rowid DESC LIMIT " + RecentMessages,
+                r => recent.Add((MessageOf(r), r.GetInt64(4))));
+            foreach (var (row, updated) in recent)
+            {
+                if (MessagePayload.TryParse(row.Data, out var p) && p.IsAssistant && p.Completed == 0 && p.ErrorName is null)
+                {
+                    seed.Messages.Add(row);
+                    _watermarks[row.Id] = (updated, 0);
+                }
+            }
+
+            foreach (var id in _watermarks.Keys.ToList())
+            {
+                ReadPartsOf(db, id, seed.Parts);
+            }
+        }
+
+        _deriver.Seed(seed);
+        db.Commit();
+    }
+
+    public List<ActivityEvent> Read(DateTimeOffset now, out bool more)
+    {
+        var stamp = WriteStamp.Of(_path);
+        Reads++;
+        using var db = Session.Open(_path);
+        if (Shape.Version(db.Connection) != _shape!.SchemaVersion)
+        {
+            _shape = Shape.Of(db.Connection); // OpenCode migrated the schema while we watched
+        }
+
+        var batch = new ChangeBatch();
+        var partsBefore = _partCursor;
+        more = false;
+        batch.NewSessions.AddRange(ReadSessions(db, _sessionCursor));
+
+        if (_shape.Messages)
+        {
+            more |= ReadNew(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE rowid > $c ORDER BY rowid LIMIT " + BatchLimit,
+                _messageCursor, r =>
+                {
+                    var row = MessageOf(r);
+                    batch.Messages.Add(row);
+                    Watermark(row.Id, r.GetInt64(4), 0);
+                    _messageCursor = r.GetInt64(0);
+                });
+        }
+
+        if (_shape.Parts)
+        {
+            more |= ReadNew(db, "SELECT rowid, id, message_id, session_id, time_created, time_updated, data FROM part WHERE rowid > $c ORDER BY rowid LIMIT " + BatchLimit,
+                _partCursor, r =>
+                {
+                    batch.Parts.Add(PartOf(r));
+                    Watermark(r.GetString(2), 0, r.GetInt64(5));
+                    _partCursor = r.GetInt64(0);
+                });
+        }
+
+        // Rows that change in place: the answers still being written.
+        foreach (var id in _deriver.ActiveMessages.ToList())
+        {
+            var (messageMark, partMark) = _watermarks.GetValueOrDefault(id);
+            Query(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id AND time_updated >= $w",
+                r =>
+                {
+                    batch.Messages.Add(MessageOf(r));
+                    Watermark(id, r.GetInt64(4), 0);
+                }, ("$id", id), ("$w", messageMark));
+            ReadPartsOf(db, id, batch.Parts, partMark);
+        }
+
+        // A part whose message the watch never saw (it began before the watch, beyond the recent ones read at the start).
+        foreach (var messageId in batch.Parts.Select(p => p.MessageId).Distinct().Where(m => !_deriver.KnowsMessage(m)).ToList())
+        {
+            if (batch.Messages.All(m => m.Id != messageId))
+            {
+                Query(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id",
+                    r => batch.Messages.Insert(0, MessageOf(r)), ("$id", messageId));
+            }
+        }
+
+        RefreshSessions(db, batch);
+        _deriver.Baseline = (sessionId, _) => Baseline(db, sessionId, partsBefore);
+        var events = _deriver.Apply(batch, now);
+        _deriver.Baseline = null;
+        foreach (var id in _watermarks.Keys.Except(_deriver.ActiveMessages).ToList())
+        {
+            _watermarks.Remove(id);
+        }
+
+        db.Commit();
+        _stamp = stamp;
+        return events;
+    }
+
+    /// <summary>Titles change after the first answer, and a session's row may name a project the watch has not seen.</summary>
+    private void RefreshSessions(Session db, ChangeBatch batch)
+    {
+        var touched = batch.Messages.Select(m => m.SessionId).Concat(batch.Parts.Select(p => p.SessionId))
+            .Except(batch.NewSessions.Select(s => s.Id)).Distinct().ToList();
+        foreach (var id in touched)
+        {
+            batch.UpdatedSessions.AddRange(ReadSessions(db, null, id));
+        }
+
+        if (batch.NewSessions.Concat(batch.UpdatedSessions).Any(s => s.ProjectId is { } p && !_deriver.KnowsProject(p)))
+        {
+            _deriver.SetProjects(ReadProjects(db));
+        }
+    }
+
+    /// <summary>
+    /// The session's own steps already in the database before this read: step-finish parts up to the part cursor,
+    /// leaving out those of messages a fork copied (created before the session).
+    /// </summary>
+    private TokenTotals Baseline(Session db, string sessionId, long partCursor)
+    {
+        var totals = default(TokenTotals);
+        if (!_shape!.Parts || !_shape.Messages)
+        {
+            return totals;
+        }
+
+        Query(db, """
+            SELECT p.data FROM part p JOIN message m ON m.id = p.message_id
+            WHERE p.session_id = $s AND p.rowid <= $c AND p.data LIKE '%step-finish%'
+              AND m.time_created >= coalesce((SELECT time_created FROM session WHERE id = $s), 0)
+            """,
+            r =>
+            {
+                var data = Bytes(r, 0);
+                if (PartPayload.TryParse(data, out var part) && part.Type == "step-finish" && MessagePayload.TryParse(data, out var usage))
+                {
+                    totals.Add(usage);
+                }
+            }, ("$s", sessionId), ("$c", partCursor));
+        return totals;
+    }
+
+    private void ReadPartsOf(Session db, string messageId, List<PartRow> into, long since = 0)
+    {
+        if (!_shape!.Parts)
+        {
+            return;
+        }
+
+        Query(db, "SELECT rowid, id, message_id, session_id, time_created, time_updated, data FROM part WHERE message_id = $id AND time_updated >= $w",
+            r =>
+            {
+                into.Add(PartOf(r));
+                Watermark(messageId, 0, r.GetInt64(5));
+            }, ("$id", messageId), ("$w", since));
+    }
+
+    private void Watermark(string messageId, long message, long parts)
+    {
+        var (m, p) = _watermarks.GetValueOrDefault(messageId);
+        _watermarks[messageId] = (Math.Max(m, message), Math.Max(p, parts));
+    }
+
+    /// <summary>Sessions: all, one by id, or those after a rowid (which then moves the session cursor).</summary>
+    private List<SessionRow> ReadSessions(Session db, long? afterRowId, string? id = null)
+    {
+        var rows = new List<SessionRow>();
+        string C(string column) => _shape!.Column("session", column);
+        var where = id is not null ? " WHERE id = $id" : afterRowId is not null ? " WHERE rowid > $c ORDER BY rowid" : string.Empty;
+        Query(db, $"SELECT rowid, id, {C("project_id")}, {C("parent_id")}, {C("title")}, {C("directory")}, {C("time_created")} FROM session{where}",
+            r =>
+            {
+                rows.Add(new SessionRow(r.GetString(1), Str(r, 2), Str(r, 3), Str(r, 4), Str(r, 5), r.IsDBNull(6) ? 0 : r.GetInt64(6)));
+                if (afterRowId is not null)
+                {
+                    _sessionCursor = Math.Max(_sessionCursor, r.GetInt64(0));
+                }
+            },
+            ("$id", id ?? string.Empty), ("$c", afterRowId ?? 0));
+        return rows;
+    }
+
+    private List<ProjectRecord> ReadProjects(Session db)
+    {
+        var projects = new List<ProjectRecord>();
+        var shape = _shape!;
+        if (!shape.Schema.Has("project", "id"))
+        {
+            return projects;
+        }
+
+        Query(db, $"SELECT id, {shape.Column("project", "worktree")}, {shape.Column("project", "name")} FROM project",
+            r => projects.Add(new ProjectRecord { Id = r.GetString(0), Worktree = Str(r, 1), Name = Str(r, 2) }));
+        return projects;
+    }
+
+    private static long MaxRowId(Session db, string table)
+    {
+        long max = 0;
+        try
+        {
+            Query(db, $"SELECT coalesce(max(rowid), 0) FROM {DatabaseSchema.Quote(table)}", r => max = r.GetInt64(0));
+        }
+        catch (OpenCodeUsageException)
+        {
+            // No such table in this version: nothing to follow there.
+        }
+
+        return max;
+    }
+
+    private static bool ReadNew(Session db, string sql, long cursor, Action<SqliteDataReader> row)
+    {
+        var count = 0;
+        Query(db, sql, r =>
+        {
+            count++;
+            row(r);
+        }, ("$c", cursor));
+        return count >= BatchLimit;
+    }
+
+    private static MessageRow MessageOf(SqliteDataReader r) =>
+        new(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? 0 : r.GetInt64(3), Bytes(r, 5));
+
+    private static PartRow PartOf(SqliteDataReader r) =>
+        new(r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? 0 : r.GetInt64(4), Bytes(r, 6));
+
+    /// <summary>A TEXT column's UTF-8 bytes, which the JSON readers take as they are.</summary>
+    private static byte[] Bytes(SqliteDataReader r, int i) => r.IsDBNull(i) ? [] : r.GetFieldValue<byte[]>(i);
+
+    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetValue(i)?.ToString();
+
+    private static void Query(Session db, string sql, Action<SqliteDataReader> row, params (string Name, object Value)[] parameters)
+    {
+        using var command = db.Connection.CreateCommand();
+        command.Transaction = db.Transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            if (sql.Contains(name, StringComparison.Ordinal))
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+        }
+
+        try
+        {
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                row(reader);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteConnector.Describe(ex, db.Path);
+        }
+    }
+
+    /// <summary>One read: a connection and its read transaction, both ended when it is disposed.</summary>
+    private sealed class Session : IDisposable
+    {
+        private Session(string path, SqliteConnection connection)
+        {
+            Path = path;
+            Connection = connection;
+            // Deferred: a plain BEGIN takes a write lock in Microsoft.Data.Sqlite; we only ever read.
+            Transaction = connection.BeginTransaction(deferred: true);
+        }
+
+        public string Path { get; }
+        public SqliteConnection Connection { get; }
+        public SqliteTransaction Transaction { get; }
+
+        public static Session Open(string path)
+        {
+            var connection = SqliteConnector.OpenReadOnly(path);
+            try
+            {
+                return new Session(path, connection);
+            }
+            catch (SqliteException ex)
+            {
+                connection.Dispose();
+                throw SqliteConnector.Describe(ex, path);
+            }
+        }
+
+        public void Commit() => Transaction.Commit();
+
+        public void Dispose()
+        {
+            Transaction.Dispose();
+            Connection.Dispose();
+        }
+    }
+
+    /// <summary>Which of the tables the watcher follows this database has, probed again only when its schema version moves.</summary>
+    private sealed class Shape
+    {
+        public required DatabaseSchema Schema { get; init; }
+        public long SchemaVersion { get; init; }
+        public bool Messages => Schema.HasAll("message", "id", "session_id", "time_created", "time_updated", "data");
+        public bool Parts => Schema.HasAll("part", "id", "message_id", "session_id", "time_created", "time_updated", "data");
+
+        public string Column(string table, string column) => Schema.ColumnOrNull(table, column);
+
+        public static Shape Of(SqliteConnection connection)
+        {
+            var schema = DatabaseSchema.Read(connection);
+            if (!schema.HasAll("session", "id"))
+            {
+                throw new OpenCodeUsageException("DatabaseSchemaUnsupported", FailureKind.InvalidData,
+                    $"'{connection.DataSource}' has no session table; is it an OpenCode database?", connection.DataSource);
+            }
+
+            return new Shape { Schema = schema, SchemaVersion = Version(connection) };
+        }
+
+        public static long Version(SqliteConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA schema_version";
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}
