@@ -147,10 +147,6 @@ internal sealed class DigestCache
             return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "OpenCodeUsage", "Cache");
         }
 
-        var xdg = environment("XDG_CACHE_HOME");
-        var root = !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)
-            ? xdg
-            : Path.Combine(environment("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(root, "OpenCodeUsage");
+        return Path.Combine(Discovery.OpenCodePaths.CacheHome(environment), "OpenCodeUsage");
     }
 }

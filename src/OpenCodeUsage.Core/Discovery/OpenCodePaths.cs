@@ -22,9 +22,12 @@ public static class OpenCodePaths
     /// <summary>OpenCode's global config directory, $XDG_CONFIG_HOME/opencode.</summary>
     public static string ConfigDirectory(Func<string, string?> environment) => Path.Combine(ConfigHome(environment), "opencode");
 
+    /// <summary>$XDG_CACHE_HOME, else ~/.cache: the root under which OpenCode and this module keep caches.</summary>
+    public static string CacheHome(Func<string, string?> environment) => Xdg(environment, "XDG_CACHE_HOME", ".cache");
+
     /// <summary>OpenCode's cached models.dev catalogue, $XDG_CACHE_HOME/opencode/models.json.</summary>
     public static string ModelsCache(Func<string, string?> environment) =>
-        Path.Combine(Xdg(environment, "XDG_CACHE_HOME", ".cache"), "opencode", "models.json");
+        Path.Combine(CacheHome(environment), "opencode", "models.json");
 
     /// <summary>The global config files and OPENCODE_CONFIG, lowest precedence first.</summary>
     public static IEnumerable<string> GlobalConfigFiles(Func<string, string?> environment)
