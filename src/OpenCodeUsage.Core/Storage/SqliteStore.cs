@@ -192,7 +192,8 @@ internal sealed class SqliteStore : IDisposable
     public HashSet<string> SessionsWithMessagesAbove(long rowId)
     {
         var sessions = new HashSet<string>(StringComparer.Ordinal);
-        Query($"SELECT DISTINCT session_id FROM message WHERE rowid > {rowId}", r => sessions.Add(r.GetString(0)));
+        // No DISTINCT: with it SQLite walks the whole session index instead of the few rows past the rowid.
+        Query($"SELECT session_id FROM message WHERE rowid > {rowId}", r => sessions.Add(r.GetString(0)));
         return sessions;
     }
 
