@@ -19,6 +19,12 @@ internal static class SqliteDigester
         var stamp = FileStamp.Of(store.Path);
         if (previous is not null && previous.Stamp == stamp && previous.SessionRows.Count > 0)
         {
+            // A digest loaded from disk, or kept from a call that named the store otherwise: rebind once.
+            if (previous.SessionRows[0].Store != store)
+            {
+                previous.SessionRows = previous.SessionRows.Select(s => s with { Store = store }).ToList();
+            }
+
             return previous;
         }
 

@@ -1,0 +1,293 @@
+using System.Runtime.InteropServices;
+using OpenCodeUsage.Storage;
+
+namespace OpenCodeUsage.Digest;
+
+/// <summary>
+/// The payload of a digest file: a header of names, projects, session rows and per-session digests, then every
+/// assistant row in one block laid out as <see cref="StoredRow"/>, so a million rows load in one read instead
+/// of a dozen calls each. Session and project rows are kept too: a new process with an unchanged database
+/// then needs no query at all.
+/// </summary>
+internal static class DigestLayout
+{
+    /// <summary>Rows converted per read: a few MB of buffer whatever the digest's size.</summary>
+    private const int RowsPerRead = 32_768;
+
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private struct StoredRow
+    {
+        public long RowId;
+        public long Created;
+        public int Input;
+        public int Output;
+        public int Reasoning;
+        public int CacheRead;
+        public int CacheWrite;
+        public double Cost;
+        public int Provider;
+        public int Model;
+        public int Agent;
+        public int Error;
+    }
+
+    public static void Write(BinaryWriter w, StoreDigest digest)
+    {
+        var strings = new StringTable();
+        w.Write(digest.Path);
+        var s = digest.Stamp;
+        foreach (var value in new[] { s.Length, s.Modified, s.Created, (long)s.Inode, s.Changed, s.WalLength, s.WalModified, s.WalCreated, (long)s.WalInode, s.WalChanged })
+        {
+            w.Write(value);
+        }
+
+        w.Write(digest.SchemaHash);
+        w.Write(digest.MaxRowId);
+
+        // Names are numbered first, written once, then referred to by number.
+        var projects = digest.ProjectRows.Select(p => (strings.Ref(p.Id), strings.Ref(p.Worktree), strings.Ref(p.Name))).ToList();
+        var sessionRows = digest.SessionRows.Select(r => new[]
+        {
+            strings.Ref(r.Id), strings.Ref(r.ProjectId), strings.Ref(r.ParentId), strings.Ref(r.Title), strings.Ref(r.Directory),
+            strings.Ref(r.Version), strings.Ref(r.Agent), strings.Ref(r.ProviderId), strings.Ref(r.ModelId),
+        }).ToList();
+        var sessions = digest.Sessions.Values.ToList();
+        var firstAgents = sessions.Select(d => strings.Ref(d.FirstAgent)).ToList();
+        var nameRefs = new Dictionary<int, int>();
+        int NameRef(int number) =>
+            number < 0 ? -1 : nameRefs.TryGetValue(number, out var known) ? known : nameRefs[number] = strings.Ref(Names.Name(number));
+        foreach (var row in sessions.SelectMany(d => d.Rows))
+        {
+            NameRef(row.Provider);
+            NameRef(row.Model);
+            NameRef(row.Agent);
+            NameRef(row.Error);
+        }
+
+        w.Write(strings.Count);
+        foreach (var text in strings.InOrder)
+        {
+            w.Write(text);
+        }
+
+        w.Write(projects.Count);
+        foreach (var (id, worktree, name) in projects)
+        {
+            w.Write(id);
+            w.Write(worktree);
+            w.Write(name);
+        }
+
+        w.Write(sessionRows.Count);
+        for (var i = 0; i < sessionRows.Count; i++)
+        {
+            foreach (var reference in sessionRows[i])
+            {
+                w.Write(reference);
+            }
+
+            var record = digest.SessionRows[i];
+            w.Write(record.Created);
+            w.Write(record.Updated);
+            w.Write(record.Archived ?? long.MinValue);
+        }
+
+        w.Write(sessions.Count);
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var d = sessions[i];
+            w.Write(d.SessionId);
+            w.Write(d.MessageCount);
+            w.Write(firstAgents[i]);
+            w.Write(d.Updated);
+            w.Write(d.EventSequence);
+            w.Write(d.Unsettled);
+            w.Write(d.MalformedRows);
+            w.Write(d.SecondaryMessages);
+            w.Write(d.Rows.Count);
+        }
+
+        var buffer = new StoredRow[RowsPerRead];
+        var filled = 0;
+        var ids = new List<(int Session, int Row, string Id)>();
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var rows = CollectionsMarshal.AsSpan(sessions[i].Rows);
+            for (var j = 0; j < rows.Length; j++)
+            {
+                ref readonly var row = ref rows[j];
+                buffer[filled++] = new StoredRow
+                {
+                    RowId = row.RowId, Created = row.Created, Input = row.Input, Output = row.Output, Reasoning = row.Reasoning,
+                    CacheRead = row.CacheRead, CacheWrite = row.CacheWrite, Cost = row.Cost,
+                    Provider = NameRef(row.Provider), Model = NameRef(row.Model), Agent = NameRef(row.Agent), Error = NameRef(row.Error),
+                };
+                if (row.Id is not null)
+                {
+                    ids.Add((i, j, row.Id));
+                }
+
+                if (filled == buffer.Length)
+                {
+                    w.Write(MemoryMarshal.AsBytes(buffer.AsSpan()));
+                    filled = 0;
+                }
+            }
+        }
+
+        w.Write(MemoryMarshal.AsBytes(buffer.AsSpan(0, filled)));
+        w.Write(ids.Count);
+        foreach (var (session, row, id) in ids)
+        {
+            w.Write(session);
+            w.Write(row);
+            w.Write(id);
+        }
+    }
+
+    public static StoreDigest Read(BinaryReader r)
+    {
+        var path = r.ReadString();
+        var stamp = new FileStamp(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (ulong)r.ReadInt64(), r.ReadInt64(),
+            r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (ulong)r.ReadInt64(), r.ReadInt64());
+        var digest = new StoreDigest { Path = path, Stamp = stamp, SchemaHash = r.ReadString(), MaxRowId = r.ReadInt64() };
+
+        var strings = new string[Count(r)];
+        for (var i = 0; i < strings.Length; i++)
+        {
+            strings[i] = r.ReadString();
+        }
+
+        string? Text(int index) => index == -1 ? null : strings[index]; // out of range throws, and the file is refused
+        var numbers = new int[strings.Length];
+        Array.Fill(numbers, int.MinValue);
+        int Number(int index)
+        {
+            if (index == -1)
+            {
+                return Names.None;
+            }
+
+            // File-local numbers become this process's name numbers, each looked up once.
+            ref var number = ref numbers[index];
+            if (number == int.MinValue)
+            {
+                number = Names.Number(strings[index]);
+            }
+
+            return number;
+        }
+
+        var projects = Count(r);
+        digest.ProjectRows = new List<ProjectRecord>(projects);
+        for (var i = 0; i < projects; i++)
+        {
+            digest.ProjectRows.Add(new ProjectRecord { Id = Text(r.ReadInt32()) ?? throw new InvalidDataException(), Worktree = Text(r.ReadInt32()), Name = Text(r.ReadInt32()) });
+        }
+
+        // Rebound to the caller's store by the digester before use.
+        var store = new StoreRef(System.IO.Path.GetDirectoryName(path) ?? path, path, false, 0);
+        var sessionRows = Count(r);
+        digest.SessionRows = new List<SessionRecord>(sessionRows);
+        for (var i = 0; i < sessionRows; i++)
+        {
+            var id = Text(r.ReadInt32()) ?? throw new InvalidDataException();
+            var (projectId, parentId, title, directory, version) = (Text(r.ReadInt32()), Text(r.ReadInt32()), Text(r.ReadInt32()), Text(r.ReadInt32()), Text(r.ReadInt32()));
+            var (agent, provider, model) = (Text(r.ReadInt32()), Text(r.ReadInt32()), Text(r.ReadInt32()));
+            var (created, updated, archived) = (r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+            digest.SessionRows.Add(new SessionRecord
+            {
+                Id = id, ProjectId = projectId, ParentId = parentId, Title = title, Directory = directory, Version = version,
+                Agent = agent, ProviderId = provider, ModelId = model, Created = created, Updated = updated,
+                Archived = archived == long.MinValue ? null : archived, Store = store,
+            });
+        }
+
+        var sessions = new SessionDigest[Count(r)];
+        for (var i = 0; i < sessions.Length; i++)
+        {
+            var session = new SessionDigest
+            {
+                SessionId = r.ReadString(),
+                MessageCount = r.ReadInt32(),
+                FirstAgent = Text(r.ReadInt32()),
+                Updated = r.ReadInt64(),
+                EventSequence = r.ReadInt64(),
+                Unsettled = r.ReadBoolean(),
+                MalformedRows = r.ReadInt32(),
+                SecondaryMessages = r.ReadInt32(),
+            };
+            session.Rows.Capacity = Count(r);
+            sessions[i] = session;
+            digest.Sessions[session.SessionId] = session;
+        }
+
+        var buffer = new StoredRow[RowsPerRead];
+        var bytes = MemoryMarshal.AsBytes(buffer.AsSpan());
+        int available = 0, next = 0;
+        var remaining = sessions.Sum(s => (long)s.Rows.Capacity);
+        foreach (var session in sessions)
+        {
+            for (var left = session.Rows.Capacity; left > 0; left--)
+            {
+                if (next == available)
+                {
+                    available = (int)Math.Min(buffer.Length, remaining);
+                    remaining -= available;
+                    r.BaseStream.ReadExactly(bytes[..(available * Marshal.SizeOf<StoredRow>())]);
+                    next = 0;
+                }
+
+                ref readonly var stored = ref buffer[next++];
+                session.Rows.Add(new AssistantRow
+                {
+                    RowId = stored.RowId, Created = stored.Created, Input = stored.Input, Output = stored.Output,
+                    Reasoning = stored.Reasoning, CacheRead = stored.CacheRead, CacheWrite = stored.CacheWrite, Cost = stored.Cost,
+                    Provider = Number(stored.Provider), Model = Number(stored.Model), Agent = Number(stored.Agent), Error = Number(stored.Error),
+                });
+            }
+        }
+
+        var ids = Count(r);
+        for (var i = 0; i < ids; i++)
+        {
+            var (session, row, id) = (r.ReadInt32(), r.ReadInt32(), r.ReadString());
+            CollectionsMarshal.AsSpan(sessions[session].Rows)[row].Id = id;
+        }
+
+        return digest;
+    }
+
+    private static int Count(BinaryReader r)
+    {
+        var count = r.ReadInt32();
+        return count is >= 0 and < 100_000_000 ? count : throw new InvalidDataException("Implausible count in a digest file.");
+    }
+
+    /// <summary>Numbers each distinct text once, in order of first use.</summary>
+    private sealed class StringTable
+    {
+        private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+
+        public List<string> InOrder { get; } = [];
+
+        public int Count => InOrder.Count;
+
+        public int Ref(string? text)
+        {
+            if (text is null)
+            {
+                return -1;
+            }
+
+            if (!_numbers.TryGetValue(text, out var number))
+            {
+                number = InOrder.Count;
+                _numbers[text] = number;
+                InOrder.Add(text);
+            }
+
+            return number;
+        }
+    }
+}
