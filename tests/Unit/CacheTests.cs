@@ -186,4 +186,107 @@ public sealed class CacheTests : IDisposable
         File.Copy(DigestFile.PathFor(_cacheDir, _data.Database), DigestFile.PathFor(_cacheDir, other));
         Assert.Null(DigestFile.TryLoad(_cacheDir, other));
     }
+
+    [Theory]
+    [MemberData(nameof(DataSets.All), MemberType = typeof(DataSets))]
+    public void A_saved_digest_loads_back_whole(string dataSet)
+    {
+        using var data = new TempDataSet(dataSet);
+        var database = Directory.EnumerateFiles(data.DataDir, "*.db").FirstOrDefault();
+        if (database is null)
+        {
+            return; // legacy JSON only: never persisted
+        }
+
+        var store = new StoreRef(data.DataDir, database, false, 0);
+        var digest = SqliteDigester.Digest(store, null, new StringPool(), null, CancellationToken.None);
+        DigestFile.TrySave(_cacheDir, digest);
+        var loaded = DigestFile.TryLoad(_cacheDir, database);
+        Assert.NotNull(loaded);
+        Assert.Equal(Describe(digest), Describe(loaded!));
+        // With an unchanged file the loaded digest is used as it is, bound to the caller's store.
+        var again = SqliteDigester.Digest(store, loaded, new StringPool(), null, CancellationToken.None);
+        Assert.Same(loaded, again);
+        Assert.All(again.SessionRows, s => Assert.Equal(store, s.Store));
+    }
+
+    private static string Describe(StoreDigest d) =>
+        string.Join("\n", new[] { $"{d.Path}|{d.Stamp}|{d.SchemaHash}|{d.MaxRowId}" }
+            .Concat(d.ProjectRows.Select(p => $"P|{p.Id}|{p.Worktree}|{p.Name}"))
+            .Concat(d.SessionRows.Select(s => $"S|{s with { Store = d.SessionRows[0].Store }}"))
+            .Concat(d.Sessions.Values.OrderBy(x => x.SessionId, StringComparer.Ordinal).Select(x =>
+                $"D|{x.SessionId}|{x.MessageCount}|{x.FirstAgent}|{x.Updated}|{x.EventSequence}|{x.Unsettled}|{x.MalformedRows}|{x.SecondaryMessages}|" +
+                string.Join(";", x.Rows.Select(r => $"{r.Id},{r.RowId},{r.Created},{r.Input},{r.Output},{r.Reasoning},{r.CacheRead},{r.CacheWrite},{r.Cost:R},{r.ProviderId},{r.ModelId},{r.AgentName},{r.ErrorName}")))));
+
+    private IReadOnlyList<UsageSummary> RememberedReport(ReadDiagnostics? diagnostics = null) =>
+        UsageReport.Summarize(
+            new UsageQuery { DataPaths = [_data.DataDir], GroupBy = [UsageGrouping.Day, UsageGrouping.Model], TimeZone = TimeZoneInfo.Utc, ResultKey = "day and model" },
+            Environment, diagnostics ?? new ReadDiagnostics(), null, CancellationToken.None);
+
+    private static string Text(IEnumerable<UsageSummary> rows) => string.Join("\n", rows.Select(r => r.ToString() + "|" + r.Messages + "|" + r.InputTokens + "|" + r.Cost + "|" + r.EstimatedCost + "|" + r.Models));
+
+    [Fact]
+    public void A_new_process_answers_a_repeated_report_from_the_saved_one_until_a_file_changes()
+    {
+        var first = Text(RememberedReport());
+        SavedReports.Flush();
+        var saved = Path.Combine(_cacheDir, "reports.json");
+        Assert.True(File.Exists(saved));
+        Assert.Contains("day and model", File.ReadAllText(saved));
+
+        // A new process: memory gone; the digest file removed too, so only the saved report can answer.
+        Cache.ForgetMemory();
+        SummaryMemo.ForgetMemory();
+        File.Delete(DigestFile.PathFor(_cacheDir, _data.Database));
+        Assert.Equal(first, Text(RememberedReport()));
+        Assert.False(File.Exists(DigestFile.PathFor(_cacheDir, _data.Database)));
+
+        // Any change to the database: the saved report no longer matches.
+        var source = AnAssistantMessage("mock-smart");
+        _data.Execute($"INSERT INTO message (id, session_id, time_created, time_updated, data) SELECT 'msg_zzzznew000000000000000002', session_id, time_created + 5000, time_updated + 5000, json_set(data, '$.time.created', time_created + 5000) FROM message WHERE id = '{source}'");
+        Cache.ForgetMemory();
+        SummaryMemo.ForgetMemory();
+        var changed = Text(RememberedReport());
+        Assert.NotEqual(first, changed);
+        Assert.Equal(Text(UsageReport.Summarize(
+            new UsageQuery { DataPaths = [_data.DataDir], GroupBy = [UsageGrouping.Day, UsageGrouping.Model], TimeZone = TimeZoneInfo.Utc, NoCache = true },
+            Environment, new ReadDiagnostics(), null, CancellationToken.None)), changed);
+    }
+
+    [Fact]
+    public void A_damaged_or_foreign_saved_report_file_is_ignored_and_replaced()
+    {
+        var expected = Text(RememberedReport());
+        SavedReports.Flush();
+        var saved = Path.Combine(_cacheDir, "reports.json");
+        foreach (var damage in new[] { "not json", "{\"Build\":\"another build\",\"Entries\":[]}", "{\"Build\":null}", "[1,2" })
+        {
+            File.WriteAllText(saved, damage);
+            Cache.ForgetMemory();
+            SummaryMemo.ForgetMemory();
+            Assert.Equal(expected, Text(RememberedReport()));
+            SavedReports.Flush();
+            Assert.Contains("day and model", File.ReadAllText(saved));
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(_cacheDir, "*.tmp"));
+    }
+
+    [Fact]
+    public void Warnings_of_a_saved_report_are_given_again()
+    {
+        using var data = new TempDataSet("oc-1.18.33");
+        data.Execute("UPDATE message SET data = '{broken' WHERE id = (SELECT min(id) FROM message)");
+        IReadOnlyList<UsageSummary> Run(ReadDiagnostics d) => UsageReport.Summarize(
+            new UsageQuery { DataPaths = [data.DataDir], TimeZone = TimeZoneInfo.Utc, ResultKey = "warned" }, Environment, d, null, CancellationToken.None);
+        var first = new ReadDiagnostics();
+        var rows = Text(Run(first));
+        Assert.Contains(first.Warnings, w => w.Contains("malformed", StringComparison.OrdinalIgnoreCase));
+        SavedReports.Flush();
+        Cache.ForgetMemory();
+        SummaryMemo.ForgetMemory();
+        var second = new ReadDiagnostics();
+        Assert.Equal(rows, Text(Run(second)));
+        Assert.Equal(first.Warnings, second.Warnings);
+    }
 }

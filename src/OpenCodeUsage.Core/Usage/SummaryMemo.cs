@@ -39,8 +39,11 @@ internal static class SummaryMemo
         return key.ToString();
     }
 
-    /// <summary>The remembered rows, with the warnings the computation gave (they are given again).</summary>
-    public static (IReadOnlyList<UsageSummary> Rows, IReadOnlyList<string> Warnings)? Find(string key)
+    /// <summary>
+    /// The remembered rows, with the warnings the computation gave (they are given again): from memory, else from
+    /// the reports an earlier process saved in <paramref name="directory"/> (null: memory only).
+    /// </summary>
+    public static (IReadOnlyList<UsageSummary> Rows, IReadOnlyList<string> Warnings)? Find(string key, string? directory)
     {
         lock (Gate)
         {
@@ -56,18 +59,45 @@ internal static class SummaryMemo
             }
         }
 
+        if (directory is not null && SavedReports.Find(directory, key) is { } saved)
+        {
+            Remember(key, saved.Rows, saved.Warnings);
+            return (saved.Rows.Select(r => r with { }).ToList(), saved.Warnings);
+        }
+
         return null;
     }
 
-    public static void Keep(string key, IReadOnlyList<UsageSummary> rows, IReadOnlyList<string> warnings)
+    public static void Keep(string key, IReadOnlyList<UsageSummary> rows, IReadOnlyList<string> warnings, string? directory)
+    {
+        var kept = rows.Select(r => r with { }).ToList();
+        Remember(key, kept, warnings.ToList());
+        if (directory is not null)
+        {
+            SavedReports.Keep(directory, new SavedReport { Key = key, Rows = kept, Warnings = warnings.ToList() }, Capacity);
+        }
+    }
+
+    private static void Remember(string key, IReadOnlyList<UsageSummary> rows, IReadOnlyList<string> warnings)
     {
         lock (Gate)
         {
-            Entries.AddFirst((key, rows.Select(r => r with { }).ToList(), warnings.ToList()));
+            Entries.AddFirst((key, rows, warnings));
             while (Entries.Count > Capacity)
             {
                 Entries.RemoveLast();
             }
         }
+    }
+
+    /// <summary>Drops what is held in memory, as a new process would start (saved reports stay on disk).</summary>
+    internal static void ForgetMemory()
+    {
+        lock (Gate)
+        {
+            Entries.Clear();
+        }
+
+        SavedReports.ForgetMemory();
     }
 }

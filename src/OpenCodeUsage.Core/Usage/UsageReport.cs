@@ -14,7 +14,8 @@ public static class UsageReport
         ReadDiagnostics diagnostics, Action<ReadProgress>? progress, CancellationToken cancellationToken)
     {
         var memoKey = SummaryMemo.KeyFor(query, Discovery.DataLocator.Resolve(query.DataPaths, environment), environment);
-        if (memoKey is not null && SummaryMemo.Find(memoKey) is { } known)
+        var savedIn = memoKey is null ? null : DigestCache.CacheDirectory(environment);
+        if (memoKey is not null && SummaryMemo.Find(memoKey, savedIn) is { } known)
         {
             foreach (var warning in known.Warnings)
             {
@@ -54,7 +55,7 @@ public static class UsageReport
         // A read that failed somewhere is not remembered; its warnings are, and are given again with the rows.
         if (memoKey is not null && diagnostics.Failures.Count == 0)
         {
-            SummaryMemo.Keep(memoKey, rows, diagnostics.Warnings);
+            SummaryMemo.Keep(memoKey, rows, diagnostics.Warnings, savedIn);
         }
 
         return rows;
