@@ -73,6 +73,28 @@ public sealed class CacheTests : IDisposable
     }
 
     [Fact]
+    public void A_renamed_or_archived_session_is_seen_and_only_changed_session_rows_are_read_again()
+    {
+        var before = Report(noCache: false);
+        var session = _data.Scalar("SELECT id FROM session ORDER BY id LIMIT 1");
+        // As OpenCode's ORM writes it: every update of a session row moves time_updated.
+        _data.Execute($"UPDATE session SET title = 'renamed by the user', time_archived = time_updated, time_updated = time_updated + 7 WHERE id = '{session}'");
+        AssertCachedEqualsUncached();
+        var after = Report(noCache: false);
+        Assert.NotEqual(before, after);
+        Assert.Contains("renamed by the user", after);
+
+        // Unchanged rows are the very records read before; the changed one is new.
+        var digest = Cache.Find(_data.Database)!;
+        var other = digest.SessionRows.First(s => s.Id != session);
+        _data.Execute($"UPDATE session SET title = 'second rename', time_updated = time_updated + 1 WHERE id = '{session}'");
+        Report(noCache: false);
+        var refreshed = Cache.Find(_data.Database)!;
+        Assert.Same(other, refreshed.SessionRows.First(s => s.Id == other.Id));
+        Assert.Equal("second rename", refreshed.SessionRows.First(s => s.Id == session).Title);
+    }
+
+    [Fact]
     public void A_reply_still_streaming_is_read_again()
     {
         var message = AnAssistantMessage("mock-fast");

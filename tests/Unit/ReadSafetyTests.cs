@@ -55,14 +55,15 @@ public sealed class ReadSafetyTests : IDisposable
         var db = Path.Combine(dir, "opencode.db");
         var baseline = Read(dir).ToDictionary(s => s.Id);
 
-        // A writer like OpenCode: WAL mode, no checkpoint, its new rows only in opencode.db-wal.
+        // A writer like OpenCode: WAL mode, no checkpoint, its new rows only in opencode.db-wal; every session
+        // update moves time_updated (OpenCode's ORM does it on each update).
         using var writer = new SqliteConnection($"Data Source={db};Pooling=False");
         writer.Open();
         Exec(writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;");
         var (sessionId, messageId) = FirstAssistantMessage(writer);
         Exec(writer, $"INSERT INTO message (id, session_id, time_created, time_updated, data) " +
                      $"SELECT 'msg_zzzzwalonly0000000000000', session_id, time_created + 1000, time_updated + 1000, data FROM message WHERE id = '{messageId}';" +
-                     $"UPDATE session SET title = 'renamed while open' WHERE id = '{sessionId}';");
+                     $"UPDATE session SET title = 'renamed while open', time_updated = time_updated + 1 WHERE id = '{sessionId}';");
         Assert.True(new FileInfo(db + "-wal").Length > 0);
 
         var seen = Read(dir).ToDictionary(s => s.Id);

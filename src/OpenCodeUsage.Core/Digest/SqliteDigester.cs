@@ -29,12 +29,15 @@ internal static class SqliteDigester
         }
 
         using var sqlite = SqliteStore.Open(store);
-        var sessions = sqlite.ReadSessions();
+        var schemaHash = sqlite.SchemaHash();
+        var sessions = previous is not null && previous.SchemaHash == schemaHash && previous.SessionRows.Count > 0
+            ? RefreshSessions(sqlite, previous.SessionRows, store)
+            : sqlite.ReadSessions();
         var digest = new StoreDigest
         {
             Path = store.Path,
             Stamp = stamp,
-            SchemaHash = sqlite.SchemaHash(),
+            SchemaHash = schemaHash,
             MaxRowId = sqlite.MaxMessageRowId(),
             ProjectRows = sqlite.ReadProjects(),
             SessionRows = sessions,
@@ -110,6 +113,41 @@ internal static class SqliteDigester
         }
 
         return digest;
+    }
+
+    /// <summary>
+    /// The session rows now, reading in full only those added or updated since <paramref name="known"/>: OpenCode
+    /// moves time_updated with every change to a session row, so the others are the rows already known.
+    /// </summary>
+    private static List<SessionRecord> RefreshSessions(SqliteStore sqlite, List<SessionRecord> known, StoreRef store)
+    {
+        var updates = sqlite.ReadSessionUpdates();
+        var byId = new Dictionary<string, SessionRecord>(known.Count, StringComparer.Ordinal);
+        foreach (var session in known)
+        {
+            byId[session.Id] = session;
+        }
+
+        var changed = updates.Where(u => !byId.TryGetValue(u.Id, out var s) || s.Updated != u.Updated).Select(u => u.Id).ToList();
+        if (changed.Count > updates.Count * FullScanShare)
+        {
+            return sqlite.ReadSessions();
+        }
+
+        foreach (var session in changed.Count == 0 ? [] : sqlite.ReadSessions(changed))
+        {
+            byId[session.Id] = session;
+        }
+
+        var sessions = new List<SessionRecord>(updates.Count);
+        foreach (var (id, _) in updates)
+        {
+            // A row deleted between the two reads cannot be: both run in one read transaction.
+            var session = byId[id];
+            sessions.Add(session.Store == store ? session : session with { Store = store });
+        }
+
+        return sessions;
     }
 
     /// <summary>

@@ -58,21 +58,25 @@ internal sealed class SqliteStore : IDisposable
         return projects;
     }
 
-    public List<SessionRecord> ReadSessions()
+    /// <summary>Every session's id and last update (time_updated, else time_created): what tells which rows changed.</summary>
+    public List<(string Id, long Updated)> ReadSessionUpdates()
+    {
+        RequireSessionTable();
+        var updates = new List<(string, long)>();
+        var updated = Schema.Has("session", "time_updated") ? "coalesce(time_updated, time_created)" : "time_created";
+        Query($"SELECT id, {updated} FROM session", r => updates.Add((r.GetString(0), r.IsDBNull(1) ? 0 : r.GetInt64(1))));
+        return updates;
+    }
+
+    /// <summary>The session rows, all of them or those with the given ids.</summary>
+    public List<SessionRecord> ReadSessions(IReadOnlyCollection<string>? only = null)
     {
         var sessions = new List<SessionRecord>();
-        if (!Schema.HasAll("session", "id", "time_created"))
-        {
-            throw new OpenCodeUsageException(
-                "DatabaseSchemaUnsupported", FailureKind.InvalidData,
-                $"'{Store.Path}' has no session table with id and time_created columns; is it an OpenCode database?",
-                Store.Path);
-        }
-
+        RequireSessionTable();
         string C(string column) => Schema.ColumnOrNull("session", column);
         var sql = $"SELECT id, {C("project_id")}, {C("parent_id")}, {C("title")}, {C("directory")}, {C("version")}, " +
                   $"{C("agent")}, {C("model")}, time_created, {C("time_updated")}, {C("time_archived")} FROM session";
-        Query(sql, reader =>
+        Action<SqliteDataReader> read = reader =>
         {
             var (provider, model) = SessionModel(reader.IsDBNull(7) ? null : reader.GetString(7));
             var created = reader.GetInt64(8);
@@ -92,8 +96,28 @@ internal sealed class SqliteStore : IDisposable
                 Archived = reader.IsDBNull(10) ? null : reader.GetInt64(10),
                 Store = Store,
             });
-        });
+        };
+        if (only is null)
+        {
+            Query(sql, read);
+        }
+        else
+        {
+            Query(sql + " WHERE id = $id", only.Select(id => ("$id", (object)id)), read);
+        }
+
         return sessions;
+    }
+
+    private void RequireSessionTable()
+    {
+        if (!Schema.HasAll("session", "id", "time_created"))
+        {
+            throw new OpenCodeUsageException(
+                "DatabaseSchemaUnsupported", FailureKind.InvalidData,
+                $"'{Store.Path}' has no session table with id and time_created columns; is it an OpenCode database?",
+                Store.Path);
+        }
     }
 
     /// <summary>
@@ -337,6 +361,32 @@ internal sealed class SqliteStore : IDisposable
     {
         _snapshot.Dispose();
         _connection.Dispose();
+    }
+
+    /// <summary>Runs one prepared statement once per parameter value (primary-key lookups).</summary>
+    private void Query(string sql, IEnumerable<(string Name, object Value)> each, Action<SqliteDataReader> row)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = _snapshot;
+        command.CommandText = sql;
+        try
+        {
+            SqliteParameter? parameter = null;
+            foreach (var (name, value) in each)
+            {
+                parameter ??= command.Parameters.Add(name, SqliteType.Text);
+                parameter.Value = value;
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    row(reader);
+                }
+            }
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteConnector.Describe(ex, Store.Path);
+        }
     }
 
     private void Query(string sql, Action<SqliteDataReader> row)
