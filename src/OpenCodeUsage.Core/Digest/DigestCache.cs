@@ -16,7 +16,19 @@ internal sealed class DigestCache
     {
         // Digests are written in the background so no command waits for the disk; a one-shot process
         // (pwsh -c, a scheduled task) still leaves its digest behind for the next one.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => s_shared?.Flush(TimeSpan.FromSeconds(10));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            DigestCache[] caches;
+            lock (SharedGate)
+            {
+                caches = [.. s_shared.Values];
+            }
+
+            foreach (var cache in caches)
+            {
+                cache.Flush(TimeSpan.FromSeconds(10));
+            }
+        };
     }
 
     /// <param name="directory">Where digests are persisted; null keeps them in memory only.</param>
@@ -28,17 +40,19 @@ internal sealed class DigestCache
         var directory = CacheDirectory(environment);
         lock (SharedGate)
         {
-            if (s_shared is null || s_shared.Directory != directory)
+            // One per directory: runspaces (or tests) pointing at different cache dirs never evict each other.
+            if (!s_shared.TryGetValue(directory, out var cache))
             {
-                s_shared = new DigestCache(directory);
+                cache = new DigestCache(directory);
+                s_shared[directory] = cache;
             }
 
-            return s_shared;
+            return cache;
         }
     }
 
     private static readonly object SharedGate = new();
-    private static DigestCache? s_shared;
+    private static readonly Dictionary<string, DigestCache> s_shared = new(StringComparer.Ordinal);
 
     public string? Directory { get; }
 
