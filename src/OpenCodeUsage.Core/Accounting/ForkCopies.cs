@@ -21,13 +21,11 @@ internal sealed class ForkCopies
         var suspects = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>();
         foreach (var session in catalog.Sessions.Values)
         {
+            // Digests never change once built, so each keeps its own suspects: a repeated call costs a lookup per session.
             var digest = catalog.DigestOf(session);
-            for (var i = 0; i < digest.Rows.Count; i++)
+            foreach (var i in digest.CreatedBefore(session.Created))
             {
-                if (digest.Rows[i].Created < session.Created)
-                {
-                    suspects.Add((session, digest, i, digest.Rows[i].Key));
-                }
+                suspects.Add((session, digest, i, digest.Rows[i].Key));
             }
         }
 
@@ -36,13 +34,23 @@ internal sealed class ForkCopies
             return result;
         }
 
-        // Creation times first: a cheap filter that leaves almost no row for the full key comparison.
+        // Creation times first: a cheap filter that leaves almost no row for the full key comparison. Sessions whose
+        // rows span no suspect's time cannot hold an original, and most sessions are short: they are passed over whole.
         var times = suspects.Select(s => s.Key.Created).ToHashSet();
+        var sortedTimes = times.Order().ToArray();
         var wanted = suspects.Select(s => s.Key).ToHashSet();
         var originals = new Dictionary<CopyKey, SessionRecord>();
         foreach (var session in catalog.Sessions.Values)
         {
-            foreach (var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(catalog.DigestOf(session).Rows))
+            var digest = catalog.DigestOf(session);
+            var (min, max) = digest.CreatedRange();
+            var first = Array.BinarySearch(sortedTimes, min);
+            if (first < 0 && (~first >= sortedTimes.Length || sortedTimes[~first] > max))
+            {
+                continue;
+            }
+
+            foreach (var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(digest.Rows))
             {
                 if (row.Created >= session.Created && times.Contains(row.Created) && wanted.Contains(row.Key))
                 {
@@ -79,6 +87,9 @@ internal sealed class ForkCopies
     public bool IsCopy(SessionDigest digest, int index) => _copies.TryGetValue(digest, out var set) && set.Contains(index);
 
     public bool HasCopies(SessionDigest digest) => _copies.ContainsKey(digest);
+
+    /// <summary>The indexes of the digest's rows that are copies, or null when none is.</summary>
+    public IReadOnlySet<int>? CopiesOf(SessionDigest digest) => _copies.GetValueOrDefault(digest);
 
     /// <summary>The session whose messages <paramref name="sessionId"/> copied, when it is a fork.</summary>
     public string? ForkOf(string sessionId) => _forkOf.GetValueOrDefault(sessionId);

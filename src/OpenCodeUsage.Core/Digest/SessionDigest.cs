@@ -32,6 +32,51 @@ internal sealed class SessionDigest
 
     private TokenTotals? _totals;
     private int _latest = -2;
+    private (long Min, long Max)? _createdRange;
+    private (long SessionCreated, int[] Indexes)? _suspects;
+
+    /// <summary>The earliest and latest creation time of the rows, (0, -1) when there are none.</summary>
+    public (long Min, long Max) CreatedRange()
+    {
+        if (_createdRange is { } known)
+        {
+            return known;
+        }
+
+        long min = long.MaxValue, max = long.MinValue;
+        foreach (ref readonly var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Rows))
+        {
+            min = Math.Min(min, row.Created);
+            max = Math.Max(max, row.Created);
+        }
+
+        var range = Rows.Count == 0 ? (0L, -1L) : (min, max);
+        _createdRange = range;
+        return range;
+    }
+
+    /// <summary>Rows created before their session (<paramref name="sessionCreated"/>): what a fork copies.</summary>
+    public int[] CreatedBefore(long sessionCreated)
+    {
+        if (_suspects is { } known && known.SessionCreated == sessionCreated)
+        {
+            return known.Indexes;
+        }
+
+        var indexes = new List<int>();
+        var rows = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Rows);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i].Created < sessionCreated)
+            {
+                indexes.Add(i);
+            }
+        }
+
+        var result = indexes.Count == 0 ? [] : indexes.ToArray();
+        _suspects = (sessionCreated, result);
+        return result;
+    }
 
     /// <summary>
     /// Sums of every assistant row (fork copies included, as OpenCode's session columns hold them). Worked out
