@@ -14,12 +14,14 @@ public sealed class IsolationTests
             ForEach-Object { 'asm|{0}|{1}|{2}' -f $_.GetName().Name, $_.GetName().Version, [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }
         """;
 
+    // -NoCache throughout: a digest saved by an earlier run answers without opening the database, and these tests
+    // are about the SQLite that opens it.
     [Fact]
     public void Works_in_a_host_that_ships_no_SQLite()
     {
         var (output, errors) = HostProbe.Run($"""
             Import-Module {HostProbe.Quote(RepoPaths.StagedModule)} -ErrorAction Stop
-            'count=' + @(Get-OpenCodeSession -DataPath {HostProbe.Quote(Data)}).Count
+            'count=' + @(Get-OpenCodeSession -DataPath {HostProbe.Quote(Data)} -NoCache).Count
             {ReportAssemblies}
             """);
         Assert.Empty(errors);
@@ -36,7 +38,7 @@ public sealed class IsolationTests
             Import-Module {HostProbe.Quote(HostProbe.OtherModule)} -ErrorAction Stop
             Get-OtherSqliteInfo
             Import-Module {HostProbe.Quote(RepoPaths.StagedModule)} -ErrorAction Stop
-            'count=' + @(Get-OpenCodeSession -DataPath {HostProbe.Quote(Data)}).Count
+            'count=' + @(Get-OpenCodeSession -DataPath {HostProbe.Quote(Data)} -NoCache).Count
             Get-OtherSqliteInfo
             {ReportAssemblies}
             """);

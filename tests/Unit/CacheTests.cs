@@ -29,7 +29,9 @@ public sealed class CacheTests : IDisposable
     {
         var paths = dataPaths.Length == 0 ? [_data.DataDir] : dataPaths;
         var usage = UsageReport.Summarize(
-            new UsageQuery { DataPaths = paths, GroupBy = [UsageGrouping.Session, UsageGrouping.Model], TimeZone = TimeZoneInfo.Utc, NoCache = noCache, PricingPath = Path.Combine(RepoPaths.TestData, "oc-1.18.33", "opencode.json") },
+            new UsageQuery { DataPaths = paths, GroupBy = [UsageGrouping.Session, UsageGrouping.Model], TimeZone = TimeZoneInfo.Utc, NoCache = noCache, PricingPath = Path.Combine(RepoPaths.TestData, "oc-1.18.33", "opencode.json"),
+                // As the cmdlet does: with a result key, unchanged sessions' tallies and identical reports are reused.
+                ResultKey = noCache ? null : "cache-tests|" + string.Join(",", paths) },
             Environment, new ReadDiagnostics(), null, CancellationToken.None);
         var sessions = SessionReader.Read(new SessionQuery { DataPaths = paths, NoCache = noCache }, Environment, new ReadDiagnostics(), null, CancellationToken.None);
         return string.Join("\n", usage.Select(u => $"{u.Group}|{u.Messages}|{u.InputTokens}|{u.OutputTokens}|{u.ReasoningTokens}|{u.CacheReadTokens}|{u.CacheWriteTokens}|{u.Cost}|{u.EstimatedCost}"))
@@ -122,6 +124,22 @@ public sealed class CacheTests : IDisposable
         _data.Execute($"DELETE FROM part WHERE session_id = '{session}'; DELETE FROM message WHERE session_id = '{session}'; DELETE FROM session WHERE id = '{session}'");
         AssertCachedEqualsUncached();
         Assert.DoesNotContain(session, Report(noCache: false), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deleting_the_session_a_fork_copied_from_makes_the_copies_count_in_the_unchanged_fork()
+    {
+        // The fork's own rows do not change, but which of them are copies does: its tallies must be redone.
+        var fork = _data.Scalar("SELECT DISTINCT s.id FROM session s JOIN message m ON m.session_id = s.id WHERE m.time_created < s.time_created");
+        var copied = _data.Scalar($"SELECT m.time_created FROM message m JOIN session s ON s.id = m.session_id WHERE s.id = '{fork}' AND m.time_created < s.time_created AND json_extract(m.data, '$.role') = 'assistant' LIMIT 1");
+        var original = _data.Scalar($"SELECT session_id FROM message WHERE time_created = {copied} AND session_id <> '{fork}'");
+        var before = Report(noCache: false);
+        _data.Execute($"DELETE FROM part WHERE session_id = '{original}'; DELETE FROM message WHERE session_id = '{original}'; DELETE FROM session WHERE id = '{original}'");
+        AssertCachedEqualsUncached();
+        var after = Report(noCache: false);
+        var forkLinesBefore = before.Split('\n').Where(l => l.StartsWith(fork, StringComparison.Ordinal)).ToList();
+        var forkLinesAfter = after.Split('\n').Where(l => l.StartsWith(fork, StringComparison.Ordinal)).ToList();
+        Assert.NotEqual(forkLinesBefore, forkLinesAfter);
     }
 
     [Fact]

@@ -16,7 +16,8 @@ internal static class SummaryMemo
     private static readonly object Gate = new();
 
     /// <summary>The memo key for a query over these sources, or null when it cannot be memoised.</summary>
-    public static string? KeyFor(UsageQuery query, IReadOnlyList<DataSource> sources, Func<string, string?> environment)
+    public static string? KeyFor(UsageQuery query, IReadOnlyList<DataSource> sources, Func<string, string?> environment,
+        bool withDatabaseStamps = true)
     {
         if (query.ResultKey is null || query.NoCache || sources.Any(s => s.LegacyStorage is not null))
         {
@@ -26,7 +27,11 @@ internal static class SummaryMemo
         var key = new System.Text.StringBuilder(query.ResultKey);
         foreach (var db in sources.SelectMany(s => s.Databases))
         {
-            key.Append('|').Append(db).Append(':').Append(FileStamp.Of(db));
+            key.Append('|').Append(db);
+            if (withDatabaseStamps)
+            {
+                key.Append(':').Append(FileStamp.Of(db));
+            }
         }
 
         var priceFiles = query.PricingPath is { } path ? [path] : PriceCatalog.DefaultFiles(environment);

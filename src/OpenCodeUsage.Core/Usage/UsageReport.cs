@@ -13,7 +13,8 @@ public static class UsageReport
     public static IReadOnlyList<UsageSummary> Summarize(UsageQuery query, Func<string, string?> environment,
         ReadDiagnostics diagnostics, Action<ReadProgress>? progress, CancellationToken cancellationToken)
     {
-        var memoKey = SummaryMemo.KeyFor(query, Discovery.DataLocator.Resolve(query.DataPaths, environment), environment);
+        var sources = Discovery.DataLocator.Resolve(query.DataPaths, environment);
+        var memoKey = SummaryMemo.KeyFor(query, sources, environment);
         var savedIn = memoKey is null ? null : DigestCache.CacheDirectory(environment);
         if (memoKey is not null && SummaryMemo.Find(memoKey, savedIn) is { } known)
         {
@@ -25,29 +26,86 @@ public static class UsageReport
             return known.Rows;
         }
 
+        var partsKey = memoKey is null ? null : SessionParts.KeyFor(query, sources, environment);
+        var held = partsKey is null ? null : SessionParts.Find(partsKey);
+        PriceCatalog prices;
+        IReadOnlyList<string> priceWarnings;
+        if (held is not null)
+        {
+            (prices, priceWarnings) = (held.Prices, held.PriceWarnings);
+        }
+        else
+        {
+            var loading = new ReadDiagnostics();
+            prices = UsageScan.LoadPrices(query, environment, loading);
+            priceWarnings = loading.Warnings.ToList();
+        }
+
+        foreach (var warning in priceWarnings)
+        {
+            diagnostics.Warn(warning);
+        }
+
+        // Each session is tallied on its own, then added to the groups; a session whose part from the last call
+        // still holds is not read again, so a change costs the changed sessions, not the whole history.
         var groups = new Dictionary<GroupKey, GroupTally>();
         var grouping = query.GroupBy.Count == 0 ? [UsageGrouping.Day] : query.GroupBy.Distinct().ToList();
         var clock = new ZoneClock(query.TimeZone);
+        var parts = partsKey is null ? null : new Dictionary<string, SessionPart>(StringComparer.Ordinal);
+        var unpriced = new HashSet<(int, int)>();
+        SessionPart current = null!;
         GroupKey lastKey = default;
-        // Kept from one message to the next: most messages fall in the group of the one before.
-        GroupTally? lastTally = null;
-        UsageScan.Run(query, environment, diagnostics, progress, counted =>
-        {
-            var key = GroupKey.For(grouping, counted, clock);
-            // Consecutive messages nearly always fall in the same group: skip the hash lookup then.
-            if (lastTally is null || !key.Equals(lastKey))
+        SessionTally? lastTally = null;
+        UsageScan.RunBySession(query, environment, diagnostics, progress, prices,
+            scope =>
             {
-                if (!groups.TryGetValue(key, out lastTally))
+                lastTally = null;
+                if (held is not null && held.Parts.TryGetValue(scope.Session.Id, out var known) && known.StillHolds(scope))
                 {
-                    lastTally = new GroupTally(counted);
-                    groups[key] = lastTally;
+                    current = known;
+                    return false;
                 }
 
-                lastKey = key;
-            }
+                current = new SessionPart(scope);
+                return true;
+            },
+            counted =>
+            {
+                var key = GroupKey.For(grouping, counted, clock);
+                // Consecutive messages nearly always fall in the same group: skip the lookup then.
+                if (lastTally is null || !key.Equals(lastKey))
+                {
+                    lastTally = current.TallyFor(key, counted);
+                    lastKey = key;
+                }
 
-            lastTally.Add(counted);
-        }, cancellationToken);
+                lastTally.Add(counted);
+                if (counted.Price is null)
+                {
+                    current.NoteUnpriced(counted.Row.Provider, counted.Row.Model);
+                }
+            },
+            scope =>
+            {
+                foreach (var tally in current.Tallies)
+                {
+                    if (!groups.TryGetValue(tally.Key, out var group))
+                    {
+                        group = new GroupTally(tally.First);
+                        groups[tally.Key] = group;
+                    }
+
+                    group.Add(tally);
+                }
+
+                unpriced.UnionWith(current.Unpriced);
+                if (parts is not null)
+                {
+                    parts[scope.Session.Id] = current;
+                }
+            },
+            cancellationToken);
+        UsageScan.WarnUnpriced(diagnostics, prices, unpriced);
 
         var rows = groups.OrderBy(g => g.Key, GroupKey.Comparer)
             .Select(g => g.Value.ToSummary(g.Key, grouping))
@@ -56,6 +114,7 @@ public static class UsageReport
         if (memoKey is not null && diagnostics.Failures.Count == 0)
         {
             SummaryMemo.Keep(memoKey, rows, diagnostics.Warnings, savedIn);
+            SessionParts.Keep(new SessionParts.Entry(partsKey!, prices, priceWarnings, parts!));
         }
 
         return rows;
@@ -114,173 +173,6 @@ public static class UsageReport
             }
 
             return DateTimeOffset.FromUnixTimeMilliseconds(epochMilliseconds).UtcDateTime.Add(_offset).Date;
-        }
-    }
-
-    private readonly record struct GroupKey(int Day, int Week, int Month, string? Session, string? Project, string? Provider, string? Model, string? Agent)
-    {
-        public static readonly IComparer<GroupKey> Comparer = Comparer<GroupKey>.Create((a, b) =>
-        {
-            var c = a.Day.CompareTo(b.Day);
-            if (c == 0) c = a.Week.CompareTo(b.Week);
-            if (c == 0) c = a.Month.CompareTo(b.Month);
-            if (c == 0) c = string.CompareOrdinal(a.Session, b.Session);
-            if (c == 0) c = string.CompareOrdinal(a.Project, b.Project);
-            if (c == 0) c = string.CompareOrdinal(a.Provider, b.Provider);
-            if (c == 0) c = string.CompareOrdinal(a.Model, b.Model);
-            if (c == 0) c = string.CompareOrdinal(a.Agent, b.Agent);
-            return c;
-        });
-
-        public static GroupKey For(IReadOnlyList<UsageGrouping> grouping, in CountedMessage m, ZoneClock clock)
-        {
-            int day = -1, week = -1, month = -1;
-            string? session = null, project = null, provider = null, model = null, agent = null;
-            DateTime? date = null;
-            foreach (var g in grouping)
-            {
-                switch (g)
-                {
-                    case UsageGrouping.Day:
-                        date ??= clock.LocalDate(m.Row.Created);
-                        day = date.Value.DayNumber();
-                        break;
-                    case UsageGrouping.Week:
-                        date ??= clock.LocalDate(m.Row.Created);
-                        week = ISOWeek.GetYear(date.Value) * 100 + ISOWeek.GetWeekOfYear(date.Value);
-                        break;
-                    case UsageGrouping.Month:
-                        date ??= clock.LocalDate(m.Row.Created);
-                        month = date.Value.Year * 100 + date.Value.Month;
-                        break;
-                    case UsageGrouping.Session:
-                        session = m.Session.Id;
-                        break;
-                    case UsageGrouping.Project:
-                        project = m.Session.ProjectId ?? string.Empty;
-                        break;
-                    case UsageGrouping.Provider:
-                        provider = m.Row.ProviderId ?? string.Empty;
-                        break;
-                    case UsageGrouping.Model:
-                        provider = m.Row.ProviderId ?? string.Empty;
-                        model = m.Row.ModelId ?? string.Empty;
-                        break;
-                    case UsageGrouping.Agent:
-                        agent = m.Row.AgentName ?? string.Empty;
-                        break;
-                }
-            }
-
-            return new GroupKey(day, week, month, session, project, provider, model, agent);
-        }
-    }
-
-    /// <summary>
-    /// One group's sums. Each per-message step remembers the previous message's session, model and price, since
-    /// consecutive messages nearly always share them; tokens are summed per price and tier and priced once at the end.
-    /// </summary>
-    private sealed class GroupTally(CountedMessage first)
-    {
-        private readonly HashSet<string> _sessions = new(StringComparer.Ordinal);
-        private readonly HashSet<(int, int)> _models = [];
-        private readonly Dictionary<(ModelPrice, bool), long[]> _priced = new();
-        private TokenTotals _totals;
-        private bool _estimateIncomplete;
-        private string? _lastSession;
-        private (int, int) _lastModel = (int.MinValue, int.MinValue);
-        private (ModelPrice?, bool) _lastTier;
-        private long[]? _lastSums;
-
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Add(in CountedMessage m)
-        {
-            var row = m.Row;
-            _totals.Add(row);
-            if (!ReferenceEquals(m.Session.Id, _lastSession))
-            {
-                _lastSession = m.Session.Id;
-                _sessions.Add(_lastSession);
-            }
-
-            var model = (row.Provider, row.Model);
-            if (model != _lastModel)
-            {
-                _lastModel = model;
-                _models.Add(model);
-            }
-
-            if (m.Price is not { } price)
-            {
-                _estimateIncomplete = true;
-                return;
-            }
-
-            var tier = (price, price.IsLongContext(row.Input, row.CacheRead));
-            if (_lastSums is null || !ReferenceEquals(_lastTier.Item1, price) || _lastTier.Item2 != tier.Item2)
-            {
-                if (!_priced.TryGetValue(tier, out _lastSums))
-                {
-                    _lastSums = new long[5];
-                    _priced[tier] = _lastSums;
-                }
-
-                _lastTier = tier;
-            }
-
-            _lastSums[0] += row.Input;
-            _lastSums[1] += row.Output;
-            _lastSums[2] += row.Reasoning;
-            _lastSums[3] += row.CacheRead;
-            _lastSums[4] += row.CacheWrite;
-        }
-
-        private decimal Estimated() =>
-            _priced.Sum(p => p.Key.Item1.Estimate(p.Value[0], p.Value[1], p.Value[2], p.Value[3], p.Value[4], p.Key.Item2));
-
-        public UsageSummary ToSummary(GroupKey key, IReadOnlyList<UsageGrouping> grouping)
-        {
-            DateTime? date = key.Day >= 0 ? DateTime.MinValue.AddDays(key.Day) : null;
-            var week = key.Week >= 0 ? $"{key.Week / 100:D4}-W{key.Week % 100:D2}" : null;
-            var month = key.Month >= 0 ? $"{key.Month / 100:D4}-{key.Month % 100:D2}" : null;
-            var projectName = key.Project is null ? null : first.Project?.DisplayName ?? key.Project;
-            var parts = grouping.Select(g => g switch
-            {
-                UsageGrouping.Day => date!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                UsageGrouping.Week => week,
-                UsageGrouping.Month => month,
-                UsageGrouping.Session => key.Session,
-                UsageGrouping.Project => projectName,
-                UsageGrouping.Model => $"{key.Provider}/{key.Model}",
-                UsageGrouping.Provider => key.Provider,
-                UsageGrouping.Agent => key.Agent,
-                _ => null,
-            });
-            return new UsageSummary
-            {
-                Group = string.Join(" · ", parts),
-                Date = date,
-                Week = week,
-                Month = month,
-                SessionId = key.Session,
-                Title = key.Session is null ? null : first.Session.Title,
-                Project = projectName,
-                ProjectId = key.Project,
-                ProviderId = key.Provider,
-                ModelId = key.Model,
-                Agent = key.Agent,
-                Sessions = _sessions.Count,
-                Messages = _totals.Messages,
-                InputTokens = _totals.Input,
-                OutputTokens = _totals.Output,
-                ReasoningTokens = _totals.Reasoning,
-                CacheReadTokens = _totals.CacheRead,
-                CacheWriteTokens = _totals.CacheWrite,
-                TotalTokens = _totals.Total,
-                Cost = _totals.Cost,
-                EstimatedCost = _estimateIncomplete ? null : Estimated(),
-                Models = string.Join(", ", _models.Select(x => $"{Digest.Names.Name(x.Item1)}/{Digest.Names.Name(x.Item2)}").Order(StringComparer.Ordinal)),
-            };
         }
     }
 }

@@ -13,6 +13,9 @@ internal readonly record struct CountedMessage(
     public decimal? EstimatedCost => Price?.Estimate(Row.Input, Row.Output, Row.Reasoning, Row.CacheRead, Row.CacheWrite);
 }
 
+/// <summary>One session as a scan meets it: its project, digest and which of its rows are fork copies.</summary>
+internal readonly record struct SessionScope(SessionRecord Session, ProjectRecord? Project, SessionDigest Digest, IReadOnlySet<int>? Copies);
+
 /// <summary>
 /// Reads every store (through the digest cache unless asked not to) and hands each counted assistant message to
 /// a consumer: the filters, fork-copy rules and prices of a <see cref="UsageQuery"/>, shared by the summary and
@@ -22,7 +25,6 @@ internal sealed class UsageScan
 {
     private readonly UsageQuery _query;
     private readonly PriceCatalog _prices;
-    private readonly SortedSet<string> _unpriced = new(StringComparer.Ordinal);
     private readonly Dictionary<(int, int), ModelPrice?> _priceLookups = new();
 
     private UsageScan(UsageQuery query, PriceCatalog prices)
@@ -32,12 +34,35 @@ internal sealed class UsageScan
     }
 
     /// <param name="ordered">Hand messages over oldest first (per-message output) rather than in storage order.</param>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run(UsageQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics,
         Action<ReadProgress>? progress, Action<CountedMessage> consume, CancellationToken cancellationToken, bool ordered = false)
     {
+        var prices = LoadPrices(query, environment, diagnostics);
+        var unpriced = new HashSet<(int, int)>();
+        RunBySession(query, environment, diagnostics, progress, prices, _ => true, counted =>
+        {
+            if (counted.Price is null)
+            {
+                unpriced.Add((counted.Row.Provider, counted.Row.Model));
+            }
+
+            consume(counted);
+        }, _ => { }, cancellationToken, ordered);
+        WarnUnpriced(diagnostics, prices, unpriced);
+    }
+
+    /// <summary>
+    /// As <see cref="Run"/>, session by session: <paramref name="begin"/> says whether the session's messages are
+    /// wanted (a caller holding the session's figures from an earlier call declines), <paramref name="end"/>
+    /// follows each session, wanted or not.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void RunBySession(UsageQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics,
+        Action<ReadProgress>? progress, PriceCatalog prices, Func<SessionScope, bool> begin, Action<CountedMessage> consume,
+        Action<SessionScope> end, CancellationToken cancellationToken, bool ordered = false)
+    {
         var sources = DataLocator.Resolve(query.DataPaths, environment);
-        var scan = new UsageScan(query, LoadPrices(query, environment, diagnostics));
+        var scan = new UsageScan(query, prices);
         var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken);
         var forks = ForkCopies.Find(catalog);
         var sessions = scan.SelectSessions(catalog);
@@ -53,6 +78,13 @@ internal sealed class UsageScan
             cancellationToken.ThrowIfCancellationRequested();
             var digest = catalog.DigestOf(session);
             var project = catalog.ProjectOf(session);
+            var scope = new SessionScope(session, project, digest, forks.CopiesOf(digest));
+            if (!begin(scope))
+            {
+                end(scope);
+                continue;
+            }
+
             var rows = digest.Rows;
             IEnumerable<int> indexes = ordered
                 ? Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Created).ThenBy(i => rows[i].RowId)
@@ -70,12 +102,13 @@ internal sealed class UsageScan
 
                 consume(new CountedMessage(session, project, row, isCopy, scan.PriceOf(row)));
             }
+
+            end(scope);
         }
 
-        scan.ReportUnpriced(diagnostics);
     }
 
-    private static PriceCatalog LoadPrices(UsageQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics)
+    internal static PriceCatalog LoadPrices(UsageQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics)
     {
         if (query.PricingPath is { } path)
         {
@@ -147,25 +180,22 @@ internal sealed class UsageScan
         {
             price = _prices.Find(row.ProviderId, row.ModelId);
             _priceLookups[key] = price;
-            if (price is null)
-            {
-                _unpriced.Add($"{row.ProviderId}/{row.ModelId}");
-            }
         }
 
         (_lastPriceKey, _lastPrice) = (key, price);
         return price;
     }
 
-    private void ReportUnpriced(ReadDiagnostics diagnostics)
+    /// <summary>One warning naming every model used without a known price.</summary>
+    public static void WarnUnpriced(ReadDiagnostics diagnostics, PriceCatalog prices, IReadOnlyCollection<(int Provider, int Model)> unpriced)
     {
-        if (_unpriced.Count == 0)
+        if (unpriced.Count == 0)
         {
             return;
         }
 
-        diagnostics.Warn(_prices.Count == 0
+        diagnostics.Warn(prices.Count == 0
             ? "No model prices were found (OpenCode's models.json cache or config, or -PricingPath), so EstimatedCost is empty."
-            : $"No price is known for {string.Join(", ", _unpriced)}; EstimatedCost is empty where they were used.");
+            : $"No price is known for {string.Join(", ", unpriced.Select(m => $"{Names.Name(m.Provider)}/{Names.Name(m.Model)}").Distinct().Order(StringComparer.Ordinal))}; EstimatedCost is empty where they were used.");
     }
 }

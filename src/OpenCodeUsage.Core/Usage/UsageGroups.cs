@@ -1,0 +1,222 @@
+using System.Globalization;
+using OpenCodeUsage.Accounting;
+using OpenCodeUsage.Pricing;
+
+namespace OpenCodeUsage.Usage;
+
+/// <summary>The keys of one report group: the groupings asked for are set, the others are empty.</summary>
+internal readonly record struct GroupKey(int Day, int Week, int Month, string? Session, string? Project, string? Provider, string? Model, string? Agent)
+{
+    public static readonly IComparer<GroupKey> Comparer = Comparer<GroupKey>.Create((a, b) =>
+    {
+        var c = a.Day.CompareTo(b.Day);
+        if (c == 0) c = a.Week.CompareTo(b.Week);
+        if (c == 0) c = a.Month.CompareTo(b.Month);
+        if (c == 0) c = string.CompareOrdinal(a.Session, b.Session);
+        if (c == 0) c = string.CompareOrdinal(a.Project, b.Project);
+        if (c == 0) c = string.CompareOrdinal(a.Provider, b.Provider);
+        if (c == 0) c = string.CompareOrdinal(a.Model, b.Model);
+        if (c == 0) c = string.CompareOrdinal(a.Agent, b.Agent);
+        return c;
+    });
+
+    public static GroupKey For(IReadOnlyList<UsageGrouping> grouping, in CountedMessage m, UsageReport.ZoneClock clock)
+    {
+        int day = -1, week = -1, month = -1;
+        string? session = null, project = null, provider = null, model = null, agent = null;
+        DateTime? date = null;
+        foreach (var g in grouping)
+        {
+            switch (g)
+            {
+                case UsageGrouping.Day:
+                    date ??= clock.LocalDate(m.Row.Created);
+                    day = date.Value.DayNumber();
+                    break;
+                case UsageGrouping.Week:
+                    date ??= clock.LocalDate(m.Row.Created);
+                    week = ISOWeek.GetYear(date.Value) * 100 + ISOWeek.GetWeekOfYear(date.Value);
+                    break;
+                case UsageGrouping.Month:
+                    date ??= clock.LocalDate(m.Row.Created);
+                    month = date.Value.Year * 100 + date.Value.Month;
+                    break;
+                case UsageGrouping.Session:
+                    session = m.Session.Id;
+                    break;
+                case UsageGrouping.Project:
+                    project = m.Session.ProjectId ?? string.Empty;
+                    break;
+                case UsageGrouping.Provider:
+                    provider = m.Row.ProviderId ?? string.Empty;
+                    break;
+                case UsageGrouping.Model:
+                    provider = m.Row.ProviderId ?? string.Empty;
+                    model = m.Row.ModelId ?? string.Empty;
+                    break;
+                case UsageGrouping.Agent:
+                    agent = m.Row.AgentName ?? string.Empty;
+                    break;
+            }
+        }
+
+        return new GroupKey(day, week, month, session, project, provider, model, agent);
+    }
+}
+
+/// <summary>
+/// One session's sums within one group. Each per-message step remembers the previous message's model and price,
+/// since consecutive messages nearly always share them; tokens are summed per price and tier and priced once,
+/// at the end, over the whole group.
+/// </summary>
+internal sealed class SessionTally(GroupKey key, CountedMessage first)
+{
+    private (int, int) _lastModel = (int.MinValue, int.MinValue);
+    private PricedSums? _lastPriced;
+
+    public GroupKey Key { get; } = key;
+
+    /// <summary>The group's first message: its session and project name the group in the summary.</summary>
+    public CountedMessage First { get; } = first;
+
+    public TokenTotals Totals;
+
+    public List<(int Provider, int Model)> Models { get; } = [];
+
+    public List<PricedSums> Priced { get; } = [];
+
+    public bool EstimateIncomplete { get; private set; }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void Add(in CountedMessage m)
+    {
+        var row = m.Row;
+        Totals.Add(row);
+        var model = (row.Provider, row.Model);
+        if (model != _lastModel)
+        {
+            _lastModel = model;
+            if (!Models.Contains(model))
+            {
+                Models.Add(model);
+            }
+        }
+
+        if (m.Price is not { } price)
+        {
+            EstimateIncomplete = true;
+            return;
+        }
+
+        var isLong = price.IsLongContext(row.Input, row.CacheRead);
+        if (_lastPriced is null || !ReferenceEquals(_lastPriced.Price, price) || _lastPriced.LongContext != isLong)
+        {
+            _lastPriced = Priced.Find(p => ReferenceEquals(p.Price, price) && p.LongContext == isLong);
+            if (_lastPriced is null)
+            {
+                _lastPriced = new PricedSums(price, isLong);
+                Priced.Add(_lastPriced);
+            }
+        }
+
+        _lastPriced.Add(row.Input, row.Output, row.Reasoning, row.CacheRead, row.CacheWrite);
+    }
+}
+
+/// <summary>Tokens of one price and tier, summed.</summary>
+internal sealed class PricedSums(ModelPrice price, bool longContext)
+{
+    public ModelPrice Price { get; } = price;
+    public bool LongContext { get; } = longContext;
+    public long Input, Output, Reasoning, CacheRead, CacheWrite;
+
+    public void Add(long input, long output, long reasoning, long cacheRead, long cacheWrite)
+    {
+        Input += input;
+        Output += output;
+        Reasoning += reasoning;
+        CacheRead += cacheRead;
+        CacheWrite += cacheWrite;
+    }
+
+    public decimal Estimate() => Price.Estimate(Input, Output, Reasoning, CacheRead, CacheWrite, LongContext);
+}
+
+/// <summary>One group's sums over every session: the sessions' tallies added up.</summary>
+internal sealed class GroupTally(CountedMessage first)
+{
+    private readonly HashSet<(int, int)> _models = [];
+    private readonly Dictionary<(ModelPrice, bool), PricedSums> _priced = new();
+    private TokenTotals _totals;
+    private int _sessions;
+    private bool _estimateIncomplete;
+
+    public void Add(SessionTally part)
+    {
+        _sessions++;
+        _totals.Add(part.Totals);
+        _estimateIncomplete |= part.EstimateIncomplete;
+        foreach (var model in part.Models)
+        {
+            _models.Add(model);
+        }
+
+        foreach (var priced in part.Priced)
+        {
+            if (!_priced.TryGetValue((priced.Price, priced.LongContext), out var sums))
+            {
+                sums = new PricedSums(priced.Price, priced.LongContext);
+                _priced[(priced.Price, priced.LongContext)] = sums;
+            }
+
+            sums.Add(priced.Input, priced.Output, priced.Reasoning, priced.CacheRead, priced.CacheWrite);
+        }
+    }
+
+    private decimal Estimated() => _priced.Values.Sum(p => p.Estimate());
+
+    public UsageSummary ToSummary(GroupKey key, IReadOnlyList<UsageGrouping> grouping)
+    {
+        DateTime? date = key.Day >= 0 ? DateTime.MinValue.AddDays(key.Day) : null;
+        var week = key.Week >= 0 ? $"{key.Week / 100:D4}-W{key.Week % 100:D2}" : null;
+        var month = key.Month >= 0 ? $"{key.Month / 100:D4}-{key.Month % 100:D2}" : null;
+        var projectName = key.Project is null ? null : first.Project?.DisplayName ?? key.Project;
+        var parts = grouping.Select(g => g switch
+        {
+            UsageGrouping.Day => date!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            UsageGrouping.Week => week,
+            UsageGrouping.Month => month,
+            UsageGrouping.Session => key.Session,
+            UsageGrouping.Project => projectName,
+            UsageGrouping.Model => $"{key.Provider}/{key.Model}",
+            UsageGrouping.Provider => key.Provider,
+            UsageGrouping.Agent => key.Agent,
+            _ => null,
+        });
+        return new UsageSummary
+        {
+            Group = string.Join(" · ", parts),
+            Date = date,
+            Week = week,
+            Month = month,
+            SessionId = key.Session,
+            Title = key.Session is null ? null : first.Session.Title,
+            Project = projectName,
+            ProjectId = key.Project,
+            ProviderId = key.Provider,
+            ModelId = key.Model,
+            Agent = key.Agent,
+            Sessions = _sessions,
+            Messages = _totals.Messages,
+            InputTokens = _totals.Input,
+            OutputTokens = _totals.Output,
+            ReasoningTokens = _totals.Reasoning,
+            CacheReadTokens = _totals.CacheRead,
+            CacheWriteTokens = _totals.CacheWrite,
+            TotalTokens = _totals.Total,
+            Cost = _totals.Cost,
+            EstimatedCost = _estimateIncomplete ? null : Estimated(),
+            Models = string.Join(", ", _models.Select(x => $"{Digest.Names.Name(x.Item1)}/{Digest.Names.Name(x.Item2)}").Order(StringComparer.Ordinal)),
+        };
+    }
+}
