@@ -143,6 +143,22 @@ public sealed class CacheTests : IDisposable
     }
 
     [Fact]
+    public void A_new_message_in_the_session_a_fork_copied_from_leaves_the_copies_copies()
+    {
+        var fork = _data.Scalar("SELECT DISTINCT s.id FROM session s JOIN message m ON m.session_id = s.id WHERE m.time_created < s.time_created");
+        var copied = _data.Scalar($"SELECT m.time_created FROM message m JOIN session s ON s.id = m.session_id WHERE s.id = '{fork}' AND m.time_created < s.time_created AND json_extract(m.data, '$.role') = 'assistant' LIMIT 1");
+        var original = _data.Scalar($"SELECT session_id FROM message WHERE time_created = {copied} AND session_id <> '{fork}'");
+        var forkLines = (string report) => report.Split('\n').Where(l => l.StartsWith(fork, StringComparison.Ordinal)).ToList();
+        var before = Report(noCache: false);
+        var source = _data.Scalar($"SELECT id FROM message WHERE session_id = '{original}' AND json_extract(data, '$.role') = 'assistant' LIMIT 1");
+        _data.Execute($"INSERT INTO message (id, session_id, time_created, time_updated, data) SELECT 'msg_zzzznew000000000000000003', session_id, time_created + 9000, time_updated + 9000, json_set(data, '$.time.created', time_created + 9000) FROM message WHERE id = '{source}'");
+        AssertCachedEqualsUncached();
+        var after = Report(noCache: false);
+        Assert.NotEqual(before, after);
+        Assert.Equal(forkLines(before), forkLines(after));
+    }
+
+    [Fact]
     public void A_replaced_or_restored_database_is_read_afresh()
     {
         var original = Path.Combine(_cacheDir, "original.db");

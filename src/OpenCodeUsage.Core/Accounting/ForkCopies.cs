@@ -7,8 +7,8 @@ namespace OpenCodeUsage.Accounting;
 /// Tells fork copies from originals. A fork copies its source's messages under new ids with the same creation
 /// time and usage, so a message created before its own session is a copy suspect; it is a copy when another
 /// session holds a message with the same <see cref="CopyKey"/>. Where the original was deleted, the suspect
-/// with the smallest id stands in for it and is counted.
-/// Only the suspects' keys are indexed, so this costs one pass over the rows and memory for the few suspects.
+/// with the smallest id stands in for it and is counted. Where several sessions hold the original (a hand-made
+/// copy of a session), the earliest is credited. Only the suspects' keys are indexed (see <see cref="OriginalsIndex"/>).
 /// </summary>
 internal sealed class ForkCopies
 {
@@ -34,35 +34,11 @@ internal sealed class ForkCopies
             return result;
         }
 
-        // Creation times first: a cheap filter that leaves almost no row for the full key comparison. Sessions whose
-        // rows span no suspect's time cannot hold an original, and most sessions are short: they are passed over whole.
-        var times = suspects.Select(s => s.Key.Created).ToHashSet();
-        var sortedTimes = times.Order().ToArray();
-        var wanted = suspects.Select(s => s.Key).ToHashSet();
-        var originals = new Dictionary<CopyKey, SessionRecord>();
-        foreach (var session in catalog.Sessions.Values)
-        {
-            var digest = catalog.DigestOf(session);
-            var (min, max) = digest.CreatedRange();
-            var first = Array.BinarySearch(sortedTimes, min);
-            if (first < 0 && (~first >= sortedTimes.Length || sortedTimes[~first] > max))
-            {
-                continue;
-            }
-
-            foreach (var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(digest.Rows))
-            {
-                if (row.Created >= session.Created && times.Contains(row.Created) && wanted.Contains(row.Key))
-                {
-                    originals.TryAdd(row.Key, session);
-                }
-            }
-        }
-
+        var originals = OriginalsIndex.For(catalog, suspects.Select(s => s.Key).ToHashSet());
         var orphans = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>();
         foreach (var suspect in suspects)
         {
-            if (originals.TryGetValue(suspect.Key, out var original) && !ReferenceEquals(original, suspect.Session))
+            if (originals.OriginalOf(suspect.Key, suspect.Session) is { } original)
             {
                 result.MarkCopy(suspect.Session, suspect.Digest, suspect.Index, original);
             }

@@ -1,0 +1,138 @@
+using System.Runtime.InteropServices;
+using OpenCodeUsage.Digest;
+using OpenCodeUsage.Storage;
+
+namespace OpenCodeUsage.Accounting;
+
+/// <summary>
+/// Which sessions hold a message (created in or after their own session) with each wanted <see cref="CopyKey"/>:
+/// the candidates for the original of a fork copy. Finding them means a pass over every row; the last index is
+/// kept, so the next call passes only over sessions whose digest is new (digests are replaced, never changed),
+/// unless it wants keys the last one did not look for (a new fork).
+/// </summary>
+internal sealed class OriginalsIndex
+{
+    private static readonly object Gate = new();
+    private static OriginalsIndex? s_last;
+
+    private readonly HashSet<CopyKey> _wanted;
+    private readonly HashSet<long> _times;
+    private readonly Dictionary<CopyKey, List<SessionRecord>> _found = new();
+    private readonly Dictionary<string, (SessionDigest Digest, List<CopyKey> Keys)> _scanned = new(StringComparer.Ordinal);
+
+    private OriginalsIndex(HashSet<CopyKey> wanted)
+    {
+        _wanted = wanted;
+        _times = wanted.Select(k => k.Created).ToHashSet();
+    }
+
+    /// <summary>The sessions holding each of <paramref name="wanted"/> as an original, for the sessions of <paramref name="catalog"/>.</summary>
+    public static OriginalsIndex For(DataCatalog catalog, HashSet<CopyKey> wanted)
+    {
+        OriginalsIndex? last;
+        lock (Gate)
+        {
+            last = s_last;
+        }
+
+        var index = last is not null && wanted.IsSubsetOf(last._wanted) ? last.Update(catalog) : Build(catalog, wanted);
+        lock (Gate)
+        {
+            s_last = index;
+        }
+
+        return index;
+    }
+
+    /// <summary>Sessions other than <paramref name="except"/> holding <paramref name="key"/>, earliest session first.</summary>
+    public SessionRecord? OriginalOf(CopyKey key, SessionRecord except)
+    {
+        SessionRecord? best = null;
+        foreach (var candidate in _found.GetValueOrDefault(key) ?? [])
+        {
+            if (!ReferenceEquals(candidate, except) && candidate.Id != except.Id && (best is null || Earlier(candidate, best)))
+            {
+                best = candidate;
+            }
+        }
+
+        return best;
+    }
+
+    private static bool Earlier(SessionRecord a, SessionRecord b) =>
+        a.Created != b.Created ? a.Created < b.Created : string.CompareOrdinal(a.Id, b.Id) < 0;
+
+    private static OriginalsIndex Build(DataCatalog catalog, HashSet<CopyKey> wanted)
+    {
+        var index = new OriginalsIndex(wanted);
+        var sortedTimes = index._times.Order().ToArray();
+        foreach (var session in catalog.Sessions.Values)
+        {
+            index.Scan(session, catalog.DigestOf(session), sortedTimes);
+        }
+
+        return index;
+    }
+
+    /// <summary>A copy of this index for <paramref name="catalog"/>: sessions gone or with a new digest are scanned again.</summary>
+    private OriginalsIndex Update(DataCatalog catalog)
+    {
+        var index = new OriginalsIndex(_wanted);
+        var sortedTimes = _times.Order().ToArray();
+        foreach (var session in catalog.Sessions.Values)
+        {
+            var digest = catalog.DigestOf(session);
+            if (_scanned.TryGetValue(session.Id, out var known) && ReferenceEquals(known.Digest, digest))
+            {
+                index._scanned[session.Id] = known;
+                foreach (var key in known.Keys)
+                {
+                    // The record may be a new one for an unchanged session (renamed): the candidate is the current one.
+                    index.Add(key, session);
+                }
+            }
+            else
+            {
+                index.Scan(session, digest, sortedTimes);
+            }
+        }
+
+        return index;
+    }
+
+    private void Scan(SessionRecord session, SessionDigest digest, long[] sortedTimes)
+    {
+        var keys = new List<CopyKey>(0);
+        var (min, max) = digest.CreatedRange();
+        var first = Array.BinarySearch(sortedTimes, min);
+        // Most sessions are short: one whose rows span no wanted time cannot hold an original.
+        if (first >= 0 || (~first < sortedTimes.Length && sortedTimes[~first] <= max))
+        {
+            foreach (ref readonly var row in CollectionsMarshal.AsSpan(digest.Rows))
+            {
+                if (row.Created >= session.Created && _times.Contains(row.Created))
+                {
+                    var key = row.Key;
+                    if (_wanted.Contains(key))
+                    {
+                        keys.Add(key);
+                        Add(key, session);
+                    }
+                }
+            }
+        }
+
+        _scanned[session.Id] = (digest, keys);
+    }
+
+    private void Add(CopyKey key, SessionRecord session)
+    {
+        if (!_found.TryGetValue(key, out var sessions))
+        {
+            sessions = new List<SessionRecord>(1);
+            _found[key] = sessions;
+        }
+
+        sessions.Add(session);
+    }
+}
