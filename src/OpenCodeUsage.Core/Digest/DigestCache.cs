@@ -10,7 +10,12 @@ internal sealed class DigestCache
     private readonly Dictionary<string, StoreDigest> _memory = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoreDigest> _unsaved = new(StringComparer.Ordinal);
     private readonly object _gate = new();
+    private readonly ManualResetEventSlim _flushNow = new(false);
     private Task _saving = Task.CompletedTask;
+    private bool _saverRunning;
+
+    /// <summary>How long a changed digest waits before it is written, so that later changes are written with it.</summary>
+    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2);
 
     static DigestCache()
     {
@@ -98,43 +103,80 @@ internal sealed class DigestCache
         lock (_gate)
         {
             _unsaved[digest.Path] = digest;
-            if (_saving.IsCompleted)
+            if (!_saverRunning)
             {
+                _saverRunning = true;
                 _saving = Task.Run(SaveUnsaved);
             }
         }
     }
 
-    /// <summary>Waits for digests still being written.</summary>
+    /// <summary>Writes digests not yet written, now, and waits for them.</summary>
     public void Flush(TimeSpan? timeout = null)
     {
         Task saving;
         lock (_gate)
         {
+            _flushNow.Set();
             saving = _saving;
         }
 
-        saving.Wait(timeout ?? Timeout.InfiniteTimeSpan);
+        try
+        {
+            saving.Wait(timeout ?? Timeout.InfiniteTimeSpan);
+        }
+        catch (AggregateException)
+        {
+            // A save that failed only costs the next process a cold read.
+        }
+
+        lock (_gate)
+        {
+            if (!_saverRunning)
+            {
+                _flushNow.Reset();
+            }
+        }
     }
 
     private void SaveUnsaved()
     {
-        while (true)
+        var done = false;
+        try
         {
-            StoreDigest digest;
-            lock (_gate)
+            // A burst of changes (OpenCode busy, a script calling in a loop) is written once, not once per call; a
+            // process that ends sooner writes at exit (Flush).
+            _flushNow.Wait(SaveDelay);
+            while (true)
             {
-                if (_unsaved.Count == 0)
+                StoreDigest digest;
+                lock (_gate)
                 {
-                    return;
+                    if (_unsaved.Count == 0)
+                    {
+                        // Under the same lock as Keep's check, so a digest kept now starts a new saver.
+                        _saverRunning = false;
+                        done = true;
+                        return;
+                    }
+
+                    var path = _unsaved.Keys.First();
+                    digest = _unsaved[path];
+                    _unsaved.Remove(path);
                 }
 
-                var path = _unsaved.Keys.First();
-                digest = _unsaved[path];
-                _unsaved.Remove(path);
+                DigestFile.TrySave(Directory!, digest);
             }
-
-            DigestFile.TrySave(Directory!, digest);
+        }
+        finally
+        {
+            if (!done)
+            {
+                lock (_gate)
+                {
+                    _saverRunning = false; // failed: the next Keep tries again
+                }
+            }
         }
     }
 
