@@ -15,7 +15,8 @@ internal sealed class ForkCopies
     private readonly Dictionary<SessionDigest, HashSet<int>> _copies = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, string> _forkOf = new(StringComparer.Ordinal);
 
-    public static ForkCopies Find(DataCatalog catalog)
+    /// <param name="remember">Keep the index of originals for the next call (not for -NoCache reads: it holds their digests).</param>
+    public static ForkCopies Find(DataCatalog catalog, bool remember = true)
     {
         var result = new ForkCopies();
         var suspects = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>();
@@ -34,7 +35,7 @@ internal sealed class ForkCopies
             return result;
         }
 
-        var originals = OriginalsIndex.For(catalog, suspects.Select(s => s.Key).ToHashSet());
+        var originals = OriginalsIndex.For(catalog, suspects.Select(s => s.Key).ToHashSet(), remember);
         var orphans = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>();
         foreach (var suspect in suspects)
         {

@@ -27,7 +27,7 @@ internal sealed class OriginalsIndex
     }
 
     /// <summary>The sessions holding each of <paramref name="wanted"/> as an original, for the sessions of <paramref name="catalog"/>.</summary>
-    public static OriginalsIndex For(DataCatalog catalog, HashSet<CopyKey> wanted)
+    public static OriginalsIndex For(DataCatalog catalog, HashSet<CopyKey> wanted, bool remember)
     {
         OriginalsIndex? last;
         lock (Gate)
@@ -36,9 +36,12 @@ internal sealed class OriginalsIndex
         }
 
         var index = last is not null && wanted.IsSubsetOf(last._wanted) ? last.Update(catalog) : Build(catalog, wanted);
-        lock (Gate)
+        if (remember)
         {
-            s_last = index;
+            lock (Gate)
+            {
+                s_last = index;
+            }
         }
 
         return index;

@@ -14,7 +14,7 @@ public static class SessionReader
     {
         var sources = DataLocator.Resolve(query.DataPaths, environment);
         var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken);
-        var forks = ForkCopies.Find(catalog);
+        var forks = ForkCopies.Find(catalog, remember: !query.NoCache);
         var rollUp = new ChildRollUp(catalog);
         var sessions = catalog.Sessions.Values
             .Where(s => Matches(s, catalog, query))

@@ -64,7 +64,7 @@ internal sealed class UsageScan
         var sources = DataLocator.Resolve(query.DataPaths, environment);
         var scan = new UsageScan(query, prices);
         var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken);
-        var forks = ForkCopies.Find(catalog);
+        var forks = ForkCopies.Find(catalog, remember: !query.NoCache);
         var sessions = scan.SelectSessions(catalog);
         if (ordered)
         {
