@@ -78,12 +78,14 @@ internal struct MessagePayload
     }
 
     /// <summary>Parses a message payload. Returns false (and leaves <paramref name="payload"/> partial) on malformed JSON.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> json, out MessagePayload payload, StringPool? strings = null)
+    /// <param name="readIds">Read the message and session ids from the JSON; a database scan has them in columns and
+    /// leaves them out, saving two strings per message.</param>
+    public static bool TryParse(ReadOnlySpan<byte> json, out MessagePayload payload, StringPool? strings = null, bool readIds = true)
     {
         payload = default;
         try
         {
-            Parse(json, ref payload, strings);
+            Parse(json, ref payload, strings, readIds);
             return true;
         }
         catch (JsonException)
@@ -101,7 +103,7 @@ internal struct MessagePayload
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Parse(ReadOnlySpan<byte> json, ref MessagePayload p, StringPool? strings)
+    private static void Parse(ReadOnlySpan<byte> json, ref MessagePayload p, StringPool? strings, bool readIds)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -128,11 +130,11 @@ internal struct MessagePayload
                 p.HasRole = reader.TokenType == JsonTokenType.String;
                 p.IsAssistant = p.HasRole && reader.ValueTextEquals("assistant"u8);
             }
-            else if (reader.ValueTextEquals("id"u8))
+            else if (readIds && reader.ValueTextEquals("id"u8))
             {
                 p.Id = ReadString(ref reader, null);
             }
-            else if (reader.ValueTextEquals("sessionID"u8))
+            else if (readIds && reader.ValueTextEquals("sessionID"u8))
             {
                 p.SessionId = ReadString(ref reader, null);
             }

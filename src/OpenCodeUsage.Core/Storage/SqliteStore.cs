@@ -309,7 +309,7 @@ internal sealed class SqliteStore : IDisposable
                 continue;
             }
 
-            if (!MessagePayload.TryParse(data, out var payload, strings))
+            if (!MessagePayload.TryParse(data, out var payload, strings, readIds: false))
             {
                 if (!isSecondary)
                 {
