@@ -6,6 +6,7 @@ namespace OpenCodeUsage.Digest;
 internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into) : IMessageSink
 {
     private readonly NameNumbers _names = new();
+    private readonly RowArena _arena = new();
     private SessionDigest? _last;
 
     public bool NeedsUserDetails(SessionRecord session) => DigestFor(session).FirstAgent is null;
@@ -26,7 +27,7 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into) : IM
             return;
         }
 
-        digest.Rows.Add(new AssistantRow
+        _arena.Add(digest, new AssistantRow
         {
             Created = message.Created,
             RowId = rowId,
@@ -60,9 +61,13 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into) : IM
         return digest;
     }
 
+    /// <summary>Ends the scan: every row read is placed in its session's digest. Call before the digests are read.</summary>
+    public void Complete() => _arena.MoveToSessions();
+
     /// <summary>Adds a slice's digests (read in rowid order after the slices already merged) to this builder's.</summary>
     public void Merge(Dictionary<string, SessionDigest> slice)
     {
+        Complete();
         foreach (var (id, part) in slice)
         {
             Touched.Add(id);
@@ -76,7 +81,14 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into) : IM
             digest.FirstAgent ??= part.FirstAgent;
             digest.MalformedRows += part.MalformedRows;
             digest.Unsettled |= part.Unsettled;
-            digest.Rows.AddRange(part.Rows);
+            if (digest.Rows.Count == 0)
+            {
+                digest.Rows = part.Rows; // the usual case: the session's rows all lie in later slices
+            }
+            else
+            {
+                digest.Rows.AddRange(part.Rows);
+            }
         }
     }
 

@@ -17,6 +17,7 @@ internal static class LegacyDigester
         }
 
         legacy.ScanMessages(digest.SessionRows, builder, strings, progress, cancellationToken);
+        builder.Complete();
         foreach (var (path, reason) in legacy.Problems)
         {
             diagnostics.Warn($"Skipped unreadable legacy file '{path}': {reason}");

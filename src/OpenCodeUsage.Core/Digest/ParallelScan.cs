@@ -36,7 +36,9 @@ internal static class ParallelScan
         Action<long>? progress, CancellationToken cancellationToken)
     {
         var digests = new Dictionary<string, SessionDigest>(StringComparer.Ordinal);
-        sqlite.ScanMessageRange(after, last, owner, new DigestBuilder(digests), new StringPool(), progress, cancellationToken);
+        var builder = new DigestBuilder(digests);
+        sqlite.ScanMessageRange(after, last, owner, builder, new StringPool(), progress, cancellationToken);
+        builder.Complete();
         return digests;
     }
 }

@@ -13,7 +13,8 @@ internal sealed class SessionDigest
     /// <summary>The agent of the session's first message that names one.</summary>
     public string? FirstAgent { get; set; }
 
-    public List<AssistantRow> Rows { get; init; } = [];
+    /// <summary>Set only while the digest is built (a parallel scan hands a slice's list over whole).</summary>
+    public List<AssistantRow> Rows { get; set; } = [];
 
     /// <summary>The session row's time_updated when digested.</summary>
     public long Updated { get; set; }

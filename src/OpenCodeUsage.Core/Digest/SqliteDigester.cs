@@ -107,10 +107,7 @@ internal static class SqliteDigester
             RescanWhereCountsDiffer(sqlite, digest, byId, events, builder, strings, cancellationToken);
         }
 
-        foreach (var session in toScan)
-        {
-            digest.Sessions[session.Id].Rows.TrimExcess();
-        }
+        builder.Complete();
 
         return digest;
     }

@@ -1,0 +1,80 @@
+namespace OpenCodeUsage.Digest;
+
+/// <summary>
+/// Holds the rows of a scan until it ends, then hands each session exactly the list it needs. Rows appended to
+/// per-session lists as they stream past would grow those lists by doubling: for a million rows, two to three
+/// times their size in discarded arrays, most of them on the large object heap where only a full collection
+/// frees them. Here rows go into fixed chunks small enough for the ordinary heap, and are copied once.
+/// </summary>
+internal sealed class RowArena
+{
+    // 1024 rows of 72 bytes stay under the 85,000-byte threshold of the large object heap.
+    private const int ChunkRows = 1024;
+
+    private readonly List<AssistantRow[]> _rows = [];
+    private readonly List<SessionDigest[]> _owners = [];
+    private int _used = ChunkRows;
+
+    public long Count { get; private set; }
+
+    public void Add(SessionDigest owner, in AssistantRow row)
+    {
+        if (_used == ChunkRows)
+        {
+            _rows.Add(new AssistantRow[ChunkRows]);
+            _owners.Add(new SessionDigest[ChunkRows]);
+            _used = 0;
+        }
+
+        _rows[^1][_used] = row;
+        _owners[^1][_used] = owner;
+        _used++;
+        Count++;
+    }
+
+    /// <summary>Moves every row to its session's list, in the order they came, and empties the arena.</summary>
+    public void MoveToSessions()
+    {
+        if (Count == 0)
+        {
+            return;
+        }
+
+        var needed = new Dictionary<SessionDigest, int>(ReferenceEqualityComparer.Instance);
+        for (var c = 0; c < _owners.Count; c++)
+        {
+            var owners = _owners[c];
+            var used = c == _owners.Count - 1 ? _used : ChunkRows;
+            for (var i = 0; i < used; i++)
+            {
+                needed[owners[i]] = needed.GetValueOrDefault(owners[i]) + 1;
+            }
+        }
+
+        for (var c = 0; c < _rows.Count; c++)
+        {
+            var rows = _rows[c];
+            var owners = _owners[c];
+            var used = c == _rows.Count - 1 ? _used : ChunkRows;
+            for (var i = 0; i < used; i++)
+            {
+                var list = owners[i].Rows;
+                // Sized once, when the session's first row arrives, so the exact arrays are made as chunks are let go.
+                if (needed.Remove(owners[i], out var count))
+                {
+                    list.Capacity = list.Count + count;
+                }
+
+                list.Add(rows[i]);
+            }
+
+            _rows[c] = null!;
+            _owners[c] = null!;
+        }
+
+        _rows.Clear();
+        _owners.Clear();
+        _used = ChunkRows;
+        Count = 0;
+    }
+}
