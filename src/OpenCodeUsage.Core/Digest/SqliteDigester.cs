@@ -24,6 +24,7 @@ internal static class SqliteDigester
 
         using var sqlite = SqliteStore.Open(store);
         var sessions = sqlite.ReadSessions();
+        sqlite.EnsureMessagesReadable(sessions.Count);
         var digest = new StoreDigest
         {
             Path = store.Path,
