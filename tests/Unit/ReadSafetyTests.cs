@@ -48,6 +48,24 @@ public sealed class ReadSafetyTests : IDisposable
         Assert.Equal(before, Snapshot(dir));
     }
 
+    [Theory]
+    [InlineData("junk.db")]
+    [InlineData("truncated.db.gz")]
+    [InlineData("malformed-rows.db.gz")]
+    [InlineData("non-utf8.db.gz")]
+    [InlineData("future-schema.db.gz")]
+    [InlineData("future-no-session-table.db.gz")]
+    [InlineData("future-message-data-renamed.db.gz")]
+    [InlineData("big-rows.db.gz")]
+    public void Reading_a_damaged_database_changes_no_byte_and_adds_no_file(string corpusFile)
+    {
+        using var corpus = new CorruptCorpus();
+        var dir = corpus.DataDir(corpusFile);
+        var before = Snapshot(dir);
+        Bounded.Run(() => Read(dir));
+        Assert.Equal(before, Snapshot(dir));
+    }
+
     [Fact]
     public void Rows_still_in_the_WAL_are_seen_and_the_writer_is_never_blocked()
     {

@@ -65,6 +65,14 @@ internal static class AuthFile
             diagnostics.Fail(ex);
             return [];
         }
+        catch (InvalidOperationException)
+        {
+            // Thrown when a string is read: bytes that are not UTF-8, or a lone surrogate escape. The parser's
+            // message quotes the bytes, which may be part of a secret, so it is left out.
+            diagnostics.Fail(new OpenCodeUsageException("AuthFileInvalid", FailureKind.InvalidData,
+                $"The credentials file '{label}' holds text that is not valid UTF-8.", label));
+            return [];
+        }
     }
 
     private static FoundCredential? Entry(JsonProperty entry, string label, ActivityLog log)

@@ -45,6 +45,12 @@ internal static class ConfigApiKeys
             {
                 diagnostics.Fail(ex);
             }
+            catch (InvalidOperationException)
+            {
+                // A string that is not valid UTF-8 (or a lone surrogate escape); its bytes may be a secret, so not quoted.
+                diagnostics.Fail(new OpenCodeUsageException("ConfigFileInvalid", FailureKind.InvalidData,
+                    $"The OpenCode config '{label}' holds text that is not valid UTF-8.", label));
+            }
         }
 
         return found;

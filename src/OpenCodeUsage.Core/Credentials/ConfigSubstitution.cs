@@ -33,10 +33,16 @@ internal static partial class ConfigSubstitution
         var path = reference.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(OpenCodePaths.Home(environment), reference[2..])
             : reference;
-        path = Path.GetFullPath(path, baseDirectory);
         try
         {
+            path = Path.GetFullPath(path, baseDirectory);
             return File.ReadAllText(path).Trim();
+        }
+        catch (ArgumentException ex)
+        {
+            // A character no path may hold, such as NUL: the reference can never be read.
+            throw new OpenCodeUsageException("ConfigReferenceInvalid", FailureKind.InvalidData,
+                $"'{configSource}' refers to {placeholder}, which is not a valid path.", configSource, ex);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

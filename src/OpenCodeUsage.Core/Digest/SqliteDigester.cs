@@ -33,6 +33,7 @@ internal static class SqliteDigester
         var sessions = previous is not null && previous.SchemaHash == schemaHash && previous.SessionRows.Count > 0
             ? RefreshSessions(sqlite, previous.SessionRows, store)
             : sqlite.ReadSessions();
+        sqlite.EnsureMessagesReadable(sessions.Count);
         var digest = new StoreDigest
         {
             Path = store.Path,

@@ -13,6 +13,8 @@ namespace OpenCodeUsage.Go;
 /// </summary>
 internal static partial class GoUsageParser
 {
+    private const double MaxResetSeconds = 100 * 365.25 * 24 * 3600;
+
     private static readonly (string Name, GoQuotaWindow Window)[] Windows =
         [("rolling", GoQuotaWindow.Rolling), ("weekly", GoQuotaWindow.Weekly), ("monthly", GoQuotaWindow.Monthly)];
 
@@ -37,25 +39,36 @@ internal static partial class GoUsageParser
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+            try
             {
-                return null;
+                return ReadApi(document.RootElement);
             }
-
-            var readings = new List<GoReading>();
-            foreach (var (name, window) in Windows)
+            catch (InvalidOperationException)
             {
-                if (usage.TryGetProperty(name, out var w) && w.ValueKind == JsonValueKind.Object && Number(w, "percent") is { } percent)
-                {
-                    var status = w.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-                    readings.Add(new GoReading(window, percent, Status(status, percent), Instant(w, "resetsAt")));
-                }
+                return null; // a string that is not valid UTF-8: the answer cannot be read, like one that is not JSON
             }
-
-            var workspace = root.TryGetProperty("workspaceID", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-            return readings.Count == 0 ? null : new GoUsage(GoQuotaSource.Api, workspace, readings);
         }
+    }
+
+    private static GoUsage? ReadApi(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var readings = new List<GoReading>();
+        foreach (var (name, window) in Windows)
+        {
+            if (usage.TryGetProperty(name, out var w) && w.ValueKind == JsonValueKind.Object && Number(w, "percent") is { } percent)
+            {
+                var status = w.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                readings.Add(new GoReading(window, percent, Status(status, percent), Instant(w, "resetsAt")));
+            }
+        }
+
+        var workspace = root.TryGetProperty("workspaceID", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        return readings.Count == 0 ? null : new GoUsage(GoQuotaSource.Api, workspace, readings);
     }
 
     public static GoUsage? ParsePage(byte[] body, string workspaceId, DateTimeOffset now)
@@ -70,14 +83,20 @@ internal static partial class GoUsageParser
                 continue;
             }
 
-            var fields = PageField().Matches(match.Groups["body"].Value)
-                .ToDictionary(f => f.Groups["key"].Value, f => f.Groups["number"].Success ? f.Groups["number"].Value : f.Groups["text"].Value);
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (Match field in PageField().Matches(match.Groups["body"].Value))
+            {
+                // A field given twice keeps its first value: a damaged page must not crash the read.
+                fields.TryAdd(field.Groups["key"].Value, field.Groups["number"].Success ? field.Groups["number"].Value : field.Groups["text"].Value);
+            }
             if (!fields.TryGetValue("usagePercent", out var p) || !decimal.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var percent))
             {
                 continue;
             }
 
+            // A reset beyond a century is no reset time (and past DateTimeOffset's range it would throw).
             DateTimeOffset? resets = fields.TryGetValue("resetInSec", out var r) && double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                                     && Math.Abs(seconds) < MaxResetSeconds
                 ? now.AddSeconds(seconds)
                 : null;
             readings.Add(new GoReading(window, percent, Status(fields.GetValueOrDefault("status"), percent), resets));
@@ -113,7 +132,8 @@ internal static partial class GoUsageParser
             return parsed;
         }
 
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var epoch))
+        // Beyond year 9999 (or before 1970) is no reset time, and DateTimeOffset would throw on it.
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var epoch) && epoch is >= 0 and <= 253_402_300_799_999)
         {
             return epoch > 100_000_000_000 ? DateTimeOffset.FromUnixTimeMilliseconds(epoch) : DateTimeOffset.FromUnixTimeSeconds(epoch);
         }

@@ -72,36 +72,49 @@ internal sealed class PriceCatalog
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                if (strict)
-                {
-                    throw new OpenCodeUsageException("PricingFileInvalid", FailureKind.InvalidData,
-                        $"The pricing file '{path}' is not a JSON object.", path);
-                }
+                AddPrices(document.RootElement, path, strict);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A name that is not valid UTF-8 (or a lone surrogate escape) cannot be read as a string.
+                throw new OpenCodeUsageException("PricingFileInvalid", FailureKind.InvalidData,
+                    $"The pricing file '{path}' holds text that is not valid UTF-8.", path, ex);
+            }
+        }
+    }
 
-                return;
+    private void AddPrices(JsonElement root, string path, bool strict)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            if (strict)
+            {
+                throw new OpenCodeUsageException("PricingFileInvalid", FailureKind.InvalidData,
+                    $"The pricing file '{path}' is not a JSON object.", path);
             }
 
-            // An OpenCode config keeps providers under "provider"; models.json is the provider map itself.
-            var providers = root.TryGetProperty("provider", out var section) && section.ValueKind == JsonValueKind.Object ? section : root;
-            foreach (var provider in providers.EnumerateObject())
-            {
-                if (provider.Value.ValueKind != JsonValueKind.Object ||
-                    !provider.Value.TryGetProperty("models", out var models) || models.ValueKind != JsonValueKind.Object)
-                {
-                    continue;
-                }
+            return;
+        }
 
-                foreach (var model in models.EnumerateObject())
+        // An OpenCode config keeps providers under "provider"; models.json is the provider map itself.
+        var providers = root.TryGetProperty("provider", out var section) && section.ValueKind == JsonValueKind.Object ? section : root;
+        foreach (var provider in providers.EnumerateObject())
+        {
+            if (provider.Value.ValueKind != JsonValueKind.Object ||
+                !provider.Value.TryGetProperty("models", out var models) || models.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            foreach (var model in models.EnumerateObject())
+            {
+                if (model.Value.ValueKind == JsonValueKind.Object &&
+                    model.Value.TryGetProperty("cost", out var cost) && ReadRates(cost) is { } rates)
                 {
-                    if (model.Value.ValueKind == JsonValueKind.Object &&
-                        model.Value.TryGetProperty("cost", out var cost) && ReadRates(cost) is { } rates)
-                    {
-                        var over = cost.TryGetProperty("context_over_200k", out var tier) ? ReadRates(tier) : null;
-                        _prices[(provider.Name, model.Name)] = new ModelPrice(rates, over);
-                    }
+                    var over = cost.TryGetProperty("context_over_200k", out var tier) ? ReadRates(tier) : null;
+                    _prices[(provider.Name, model.Name)] = new ModelPrice(rates, over);
                 }
             }
         }

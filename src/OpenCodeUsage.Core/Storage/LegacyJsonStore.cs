@@ -26,13 +26,13 @@ internal sealed class LegacyJsonStore
         var projects = new List<ProjectRecord>();
         foreach (var file in EnumerateJson(Path.Combine(_storage, "project"), SearchOption.TopDirectoryOnly))
         {
-            var root = ReadDocument(file);
-            if (root is not { } r || Str(r, "id") is not { } id)
+            var project = ReadRecord(file, r => Str(r, "id") is { } id
+                ? new ProjectRecord { Id = id, Worktree = Str(r, "worktree"), Name = Str(r, "name") }
+                : null);
+            if (project is not null)
             {
-                continue;
+                projects.Add(project);
             }
-
-            projects.Add(new ProjectRecord { Id = id, Worktree = Str(r, "worktree"), Name = Str(r, "name") });
         }
 
         return projects;
@@ -43,37 +43,40 @@ internal sealed class LegacyJsonStore
         var sessions = new List<SessionRecord>();
         foreach (var file in EnumerateJson(Path.Combine(_storage, "session"), SearchOption.AllDirectories))
         {
-            var root = ReadDocument(file);
-            if (root is not { } r || Str(r, "id") is not { } id)
+            var session = ReadRecord(file, r => Str(r, "id") is { } id ? Session(file, r, id) : null);
+            if (session is not null)
             {
-                continue;
+                sessions.Add(session);
             }
-
-            long created = 0, updated = 0;
-            long? archived = null;
-            if (r.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.Object)
-            {
-                created = Num(time, "created") ?? 0;
-                updated = Num(time, "updated") ?? created;
-                archived = Num(time, "archived");
-            }
-
-            sessions.Add(new SessionRecord
-            {
-                Id = id,
-                ProjectId = Str(r, "projectID") ?? Path.GetFileName(Path.GetDirectoryName(file)),
-                ParentId = Str(r, "parentID"),
-                Title = Str(r, "title"),
-                Directory = Str(r, "directory"),
-                Version = Str(r, "version"),
-                Created = created,
-                Updated = updated,
-                Archived = archived,
-                Store = Store,
-            });
         }
 
         return sessions;
+    }
+
+    private SessionRecord Session(string file, JsonElement r, string id)
+    {
+        long created = 0, updated = 0;
+        long? archived = null;
+        if (r.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.Object)
+        {
+            created = Num(time, "created") ?? 0;
+            updated = Num(time, "updated") ?? created;
+            archived = Num(time, "archived");
+        }
+
+        return new SessionRecord
+        {
+            Id = id,
+            ProjectId = Str(r, "projectID") ?? Path.GetFileName(Path.GetDirectoryName(file)),
+            ParentId = Str(r, "parentID"),
+            Title = Str(r, "title"),
+            Directory = Str(r, "directory"),
+            Version = Str(r, "version"),
+            Created = created,
+            Updated = updated,
+            Archived = archived,
+            Store = Store,
+        };
     }
 
     /// <summary>Streams the messages of the sessions <paramref name="owned"/> lists, one file at a time.</summary>
@@ -148,6 +151,26 @@ internal sealed class LegacyJsonStore
             return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Clone() : null;
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            Problems.Add((file, ex.Message));
+            return null;
+        }
+    }
+
+    /// <summary>Reads a record from one file; one whose strings are not valid Unicode is a problem, not a crash.</summary>
+    private T? ReadRecord<T>(string file, Func<JsonElement, T?> read)
+        where T : class
+    {
+        if (ReadDocument(file) is not { } root)
+        {
+            return null;
+        }
+
+        try
+        {
+            return read(root);
+        }
+        catch (InvalidOperationException ex)
         {
             Problems.Add((file, ex.Message));
             return null;

@@ -129,6 +129,10 @@ internal struct MessagePayload
                 reader.Read();
                 p.HasRole = reader.TokenType == JsonTokenType.String;
                 p.IsAssistant = p.HasRole && reader.ValueTextEquals("assistant"u8);
+                if (!p.HasRole)
+                {
+                    reader.Skip(); // an object or array here must not be read as the message's own properties
+                }
             }
             else if (readIds && reader.ValueTextEquals("id"u8))
             {
@@ -158,6 +162,10 @@ internal struct MessagePayload
             {
                 reader.Read();
                 p.Cost = reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : 0;
+                if (reader.TokenType != JsonTokenType.Number)
+                {
+                    reader.Skip(); // as for role: a container must not end the message early
+                }
             }
             else if (reader.ValueTextEquals("finish"u8))
             {

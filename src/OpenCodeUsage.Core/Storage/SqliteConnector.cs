@@ -14,9 +14,12 @@ internal static class SqliteConnector
         // No -wal file means no writer has the database open in WAL mode and every row is in the main
         // file: immutable mode then reads it without creating -wal/-shm beside OpenCode's files.
         var walExists = File.Exists(path + "-wal");
+        // A -journal file means a rollback-mode writer may be mid-commit: immutable mode would ignore its lock and
+        // could read half-written pages, so take the normal shared lock (and wait, then fail, while it is held).
+        var journalExists = File.Exists(path + "-journal");
         try
         {
-            return Open(path, immutable: !walExists);
+            return Open(path, immutable: !walExists && !journalExists);
         }
         catch (SqliteException ex) when (walExists && IsCannotOpen(ex))
         {

@@ -121,6 +121,23 @@ internal sealed class SqliteStore : IDisposable
     }
 
     /// <summary>
+    /// Fails when sessions exist but no table holds their messages in a shape we know (a renamed data column, say):
+    /// every figure would read as zero, which is a wrong number, not an empty one.
+    /// </summary>
+    public void EnsureMessagesReadable(int sessionCount)
+    {
+        var mainUnreadable = !Schema.HasAll("message", "id", "session_id", "data");
+        // A message table of another shape was changed, not moved: the secondary tables are then no stand-in.
+        if (sessionCount > 0 && mainUnreadable && (Schema.HasTable("message") || SecondaryMessageTables().Count == 0))
+        {
+            throw new OpenCodeUsageException(
+                "DatabaseSchemaUnsupported", FailureKind.InvalidData,
+                $"'{Store.Path}' has sessions but no message table with id, session_id and data columns; a newer OpenCode may have changed its schema.",
+                Store.Path);
+        }
+    }
+
+    /// <summary>
     /// Streams message rows to <paramref name="sink"/>: every row, or with <paramref name="only"/> the rows of those
     /// sessions (through OpenCode's session index). <paramref name="owner"/> maps a session id to the session the
     /// row counts for, or null to pass it over. Uses SQLite's own buffers (no copy of the JSON): this loop is the
@@ -444,8 +461,9 @@ internal sealed class SqliteStore : IDisposable
                 doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             return (Read("providerID"), Read("id") ?? Read("modelID"));
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a lone surrogate escape, which no string can hold. Unknown, not fatal.
             return (null, null);
         }
     }
