@@ -64,4 +64,7 @@ public sealed class Session
     public string? DataPath { get; init; }
 
     public override string ToString() => Id;
+
+    /// <summary>A copy for a new caller: a script may decorate what it got (Add-Member), and the next caller must not see that.</summary>
+    internal Session Copy() => (Session)MemberwiseClone();
 }

@@ -32,6 +32,23 @@ public sealed class GetOpenCodeSessionTests
     }
 
     [Fact]
+    public void What_a_script_adds_to_a_session_is_not_seen_by_the_next_call()
+    {
+        // Repeated calls over unchanged data are answered from memory; each still gets objects of its own.
+        using var engine = new Engine();
+        var seen = engine.Run("""
+            $first = Get-OpenCodeSession -DataPath $args[0] -First 1
+            $first | Add-Member -NotePropertyName Extra -NotePropertyValue 'decorated'
+            $again = Get-OpenCodeSession -DataPath $args[0] -First 1
+            $again.Id -eq $first.Id
+            $null -eq $again.Extra
+            [object]::ReferenceEquals($first, $again)
+            """, Data);
+        Assert.Empty(engine.Errors);
+        Assert.Equal([true, true, false], seen.Select(o => (bool)o.BaseObject));
+    }
+
+    [Fact]
     public void Works_in_a_pipeline_with_Where_Object()
     {
         using var engine = new Engine();

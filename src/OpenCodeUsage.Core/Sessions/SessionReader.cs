@@ -13,18 +13,39 @@ public static class SessionReader
         Action<ReadProgress>? progress, CancellationToken cancellationToken)
     {
         var sources = DataLocator.Resolve(query.DataPaths, environment);
-        var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken);
-        var forks = ForkCopies.Find(catalog, remember: !query.NoCache);
-        var rollUp = new ChildRollUp(catalog);
-        var sessions = catalog.Sessions.Values
-            .Where(s => Matches(s, catalog, query))
-            .Select(s => ToSession(s, catalog, forks, rollUp))
-            .OrderByDescending(s => s.Updated)
-            .ThenByDescending(s => s.Id, StringComparer.Ordinal);
+        var key = query.NoCache ? null : SessionMemo.KeyFor(sources);
+        var all = key is null ? null : SessionMemo.Find(key);
+        if (all is not null)
+        {
+            foreach (var warning in all.Warnings)
+            {
+                diagnostics.Warn(warning);
+            }
+        }
+        else
+        {
+            var (warningsBefore, failuresBefore) = (diagnostics.Warnings.Count, diagnostics.Failures.Count);
+            var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken);
+            var forks = ForkCopies.Find(catalog, remember: !query.NoCache);
+            var rollUp = new ChildRollUp(catalog);
+            var computed = catalog.Sessions.Values
+                .Select(s => new SessionMemo.Computed(s, catalog.ProjectOf(s), ToSession(s, catalog, forks, rollUp)))
+                .OrderByDescending(c => c.Session.Updated)
+                .ThenByDescending(c => c.Session.Id, StringComparer.Ordinal)
+                .ToList();
+            all = new SessionMemo.Entry(key ?? string.Empty, computed, diagnostics.Warnings.Skip(warningsBefore).ToList());
+            // A read that failed somewhere is not remembered.
+            if (key is not null && diagnostics.Failures.Count == failuresBefore)
+            {
+                SessionMemo.Keep(all);
+            }
+        }
+
+        var sessions = all.Sessions.Where(c => Matches(c.Record, c.Project, query)).Select(c => c.Session.Copy());
         return (query.First is { } first ? sessions.Take(first) : sessions).ToList();
     }
 
-    private static bool Matches(SessionRecord s, DataCatalog catalog, SessionQuery query)
+    private static bool Matches(SessionRecord s, ProjectRecord? project, SessionQuery query)
     {
         if (query.RootOnly && s.ParentId is not null)
         {
@@ -53,7 +74,6 @@ public static class SessionReader
 
         if (query.ProjectFilter is { } projectFilter)
         {
-            var project = catalog.ProjectOf(s);
             var names = new[] { project?.DisplayName, s.ProjectId, project?.Worktree };
             if (!names.Any(n => n is not null && projectFilter(n)))
             {
