@@ -21,6 +21,14 @@ public sealed class CacheTests : IDisposable
         Directory.Delete(_cacheDir, recursive: true);
     }
 
+    /// <summary>Everything a process keeps in memory goes; the files stay.</summary>
+    private void ForgetAsANewProcess()
+    {
+        Cache.ForgetMemory();
+        SummaryMemo.ForgetMemory();
+        SessionMemo.ForgetMemory();
+    }
+
     private string? Environment(string name) => name == "OPENCODEUSAGE_CACHE_DIR" ? _cacheDir : null;
 
     private DigestCache Cache => DigestCache.Shared(Environment);
@@ -208,7 +216,7 @@ public sealed class CacheTests : IDisposable
         var file = DigestFile.PathFor(_cacheDir, _data.Database);
         Assert.True(File.Exists(file));
 
-        Cache.ForgetMemory();
+        ForgetAsANewProcess();
         Assert.NotNull(DigestFile.TryLoad(_cacheDir, _data.Database));
         Assert.Equal(expected, Report(noCache: false));
 
@@ -223,7 +231,7 @@ public sealed class CacheTests : IDisposable
             Cache.Flush();
             damage();
             Assert.Null(DigestFile.TryLoad(_cacheDir, _data.Database));
-            Cache.ForgetMemory();
+            ForgetAsANewProcess();
             Assert.Equal(expected, Report(noCache: false));
             Cache.Flush();
             Assert.NotNull(DigestFile.TryLoad(_cacheDir, _data.Database));
@@ -291,8 +299,7 @@ public sealed class CacheTests : IDisposable
         Assert.Contains("day and model", File.ReadAllText(saved));
 
         // A new process: memory gone; the digest file removed too, so only the saved report can answer.
-        Cache.ForgetMemory();
-        SummaryMemo.ForgetMemory();
+        ForgetAsANewProcess();
         File.Delete(DigestFile.PathFor(_cacheDir, _data.Database));
         Assert.Equal(first, Text(RememberedReport()));
         Assert.False(File.Exists(DigestFile.PathFor(_cacheDir, _data.Database)));
@@ -300,8 +307,7 @@ public sealed class CacheTests : IDisposable
         // Any change to the database: the saved report no longer matches.
         var source = AnAssistantMessage("mock-smart");
         _data.Execute($"INSERT INTO message (id, session_id, time_created, time_updated, data) SELECT 'msg_zzzznew000000000000000002', session_id, time_created + 5000, time_updated + 5000, json_set(data, '$.time.created', time_created + 5000) FROM message WHERE id = '{source}'");
-        Cache.ForgetMemory();
-        SummaryMemo.ForgetMemory();
+        ForgetAsANewProcess();
         var changed = Text(RememberedReport());
         Assert.NotEqual(first, changed);
         Assert.Equal(Text(UsageReport.Summarize(
@@ -318,8 +324,7 @@ public sealed class CacheTests : IDisposable
         foreach (var damage in new[] { "not json", "{\"Build\":\"another build\",\"Entries\":[]}", "{\"Build\":null}", "[1,2" })
         {
             File.WriteAllText(saved, damage);
-            Cache.ForgetMemory();
-            SummaryMemo.ForgetMemory();
+            ForgetAsANewProcess();
             Assert.Equal(expected, Text(RememberedReport()));
             SavedReports.Flush();
             Assert.Contains("day and model", File.ReadAllText(saved));
@@ -339,8 +344,7 @@ public sealed class CacheTests : IDisposable
         var rows = Text(Run(first));
         Assert.Contains(first.Warnings, w => w.Contains("malformed", StringComparison.OrdinalIgnoreCase));
         SavedReports.Flush();
-        Cache.ForgetMemory();
-        SummaryMemo.ForgetMemory();
+        ForgetAsANewProcess();
         var second = new ReadDiagnostics();
         Assert.Equal(rows, Text(Run(second)));
         Assert.Equal(first.Warnings, second.Warnings);

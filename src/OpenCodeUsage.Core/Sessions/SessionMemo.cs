@@ -54,6 +54,15 @@ internal static class SessionMemo
         return null;
     }
 
+    /// <summary>Drops every entry, as a new process would start.</summary>
+    internal static void ForgetMemory()
+    {
+        lock (Gate)
+        {
+            Entries.Clear();
+        }
+    }
+
     public static void Keep(Entry entry)
     {
         lock (Gate)
