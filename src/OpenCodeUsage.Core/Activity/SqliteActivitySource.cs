@@ -101,6 +101,9 @@ internal sealed class SqliteActivitySource : IActivitySource
 
         var batch = new ChangeBatch();
         var partsBefore = _partCursor;
+        // The answers still being written, with their marks as the last read left them: the scans of new rows below
+        // raise a mark (a new step-finish part), and a part changed in place before it (the tool it ran) is older.
+        var active = _deriver.ActiveMessages.Select(id => (Id: id, Marks: _watermarks.GetValueOrDefault(id))).ToList();
         more = false;
         batch.NewSessions.AddRange(ReadSessions(db, _sessionCursor));
 
@@ -128,9 +131,8 @@ internal sealed class SqliteActivitySource : IActivitySource
         }
 
         // Rows that change in place: the answers still being written.
-        foreach (var id in _deriver.ActiveMessages.ToList())
+        foreach (var (id, (messageMark, partMark)) in active)
         {
-            var (messageMark, partMark) = _watermarks.GetValueOrDefault(id);
             Query(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id AND time_updated >= $w",
                 r =>
                 {

@@ -72,6 +72,28 @@ public sealed class SqliteWatchTests : IDisposable
     }
 
     [Fact]
+    public void A_tool_that_ends_in_the_same_read_as_its_steps_finish_still_reports_its_end()
+    {
+        // Found by the live soak (bench/soak): OpenCode completes the tool, then writes the step-finish part. When one
+        // read finds both, the new step-finish row must not hide the older in-place change of the tool.
+        using var writer = new DatabaseWriter(_data.Database);
+        var session = writer.NewSession("tool then finish");
+        var user = writer.Message(session, """{"role":"user","time":{"created":1}}""");
+        using var reader = new FeedReader(Start());
+        var assistant = writer.AssistantStarted(session, user);
+        var tool = writer.Part(session, assistant, DatabaseWriter.Tool("running"));
+        reader.WaitFor(e => e.Kind == ActivityKind.ToolStarted, Wait);
+        var completed = DatabaseWriter.Now + 1000;
+        writer.Execute("BEGIN IMMEDIATE");
+        writer.Execute($"UPDATE part SET data = '{DatabaseWriter.Tool("completed")}', time_updated = {completed} WHERE id = '{tool}'");
+        var finish = writer.StepFinish(session, assistant, 10, 5, 0.01);
+        writer.Execute($"UPDATE part SET time_updated = {completed + 5} WHERE id = '{finish}'");
+        writer.Execute("COMMIT");
+        reader.WaitFor(e => e.Kind == ActivityKind.StepFinished, Wait);
+        Assert.Equal(tool, reader.WaitFor(e => e.Kind == ActivityKind.ToolCompleted, Wait).PartId);
+    }
+
+    [Fact]
     public void Running_totals_start_from_the_sessions_steps_already_in_the_database()
     {
         using var writer = new DatabaseWriter(_data.Database);
