@@ -103,4 +103,17 @@ public sealed class FuzzFoundTests : IDisposable
         Assert.Equal(7, assistant.Output);
         Assert.Equal("m", assistant.ModelId);
     }
+
+    [Fact]
+    public void A_part_whose_type_name_is_a_lone_surrogate_is_passed_over_without_an_exception()
+    {
+        // Found by the fuzzer in its oracle, not in the parser: System.Text.Json cannot turn such a name into text.
+        // The name is not "type", so the part has none and is not one the watch uses.
+        var bytes = Input("part-lone-surrogate-name.json");
+
+        var ok = OpenCodeUsage.Activity.PartPayload.TryParse(bytes, out var part);
+
+        Assert.False(ok);
+        Assert.Null(part.Type);
+    }
 }
