@@ -167,6 +167,30 @@ public sealed class CacheTests : IDisposable
     }
 
     [Fact]
+    public void A_new_fork_is_seen_and_its_copies_are_not_counted_again()
+    {
+        var before = Report(noCache: false);
+        var source = _data.Scalar("SELECT session_id FROM message WHERE json_extract(data, '$.role') = 'assistant' AND json_extract(data, '$.cost') > 0 ORDER BY id LIMIT 1");
+        // What OpenCode's fork writes: a new session, created now, holding copies of the source's messages under new
+        // ids with the same data and creation times.
+        _data.Execute($"""
+            INSERT INTO session (id, project_id, slug, directory, title, version, time_created, time_updated)
+              SELECT 'ses_zzzzfork00000000000000001', project_id, slug || '-fork', directory, title || ' (fork #1)', version,
+                     (SELECT max(time_updated) FROM message) + 60000, (SELECT max(time_updated) FROM message) + 60000
+              FROM session WHERE id = '{source}';
+            INSERT INTO message (id, session_id, time_created, time_updated, data)
+              SELECT 'msg_zzzzfork' || substr(id, 13), 'ses_zzzzfork00000000000000001', time_created, time_updated, data
+              FROM message WHERE session_id = '{source}';
+            """);
+        AssertCachedEqualsUncached();
+        var after = Report(noCache: false);
+        // Every message of the fork is a copy: it adds no usage line, and the source's lines are unchanged.
+        Assert.DoesNotContain("ses_zzzzfork00000000000000001|", after.Split("\n--\n")[0], StringComparison.Ordinal);
+        Assert.Equal(before.Split("\n--\n")[0], after.Split("\n--\n")[0]);
+        Assert.Contains($"ses_zzzzfork00000000000000001|", after.Split("\n--\n")[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_replaced_or_restored_database_is_read_afresh()
     {
         var original = Path.Combine(_cacheDir, "original.db");

@@ -12,11 +12,97 @@ namespace OpenCodeUsage.Accounting;
 /// </summary>
 internal sealed class ForkCopies
 {
+    private static readonly object LastGate = new();
+    private static Last? s_last;
+
     private readonly Dictionary<SessionDigest, HashSet<int>> _copies = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, string> _forkOf = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _credited = new(StringComparer.Ordinal);
+    private HashSet<long> _suspectTimes = [];
 
-    /// <param name="remember">Keep the index of originals for the next call (not for -NoCache reads: it holds their digests).</param>
+    /// <summary>The last answer and the digests it was worked out from (digests are replaced, never changed).</summary>
+    private sealed record Last(Dictionary<string, SessionDigest> Digests, ForkCopies Result);
+
+    /// <param name="remember">Keep this answer and the index of originals for the next call (not for -NoCache reads: they hold their digests).</param>
     public static ForkCopies Find(DataCatalog catalog, bool remember = true)
+    {
+        if (!remember)
+        {
+            return Compute(catalog, remember);
+        }
+
+        Last? last;
+        lock (LastGate)
+        {
+            last = s_last;
+        }
+
+        var digests = new Dictionary<string, SessionDigest>(catalog.Sessions.Count, StringComparer.Ordinal);
+        foreach (var session in catalog.Sessions.Values)
+        {
+            digests[session.Id] = catalog.DigestOf(session);
+        }
+
+        var result = last is not null && StillHolds(last, catalog, digests) ? last.Result : Compute(catalog, remember);
+        lock (LastGate)
+        {
+            s_last = new Last(digests, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The last answer still holds when every session that changed since is one that neither has copy suspects,
+    /// nor was credited as an original, nor now holds a row with a suspect's creation time; and none was removed.
+    /// A new message in an ordinary session (the usual change) passes all of these.
+    /// </summary>
+    private static bool StillHolds(Last last, DataCatalog catalog, Dictionary<string, SessionDigest> digests)
+    {
+        var kept = 0;
+        foreach (var session in catalog.Sessions.Values)
+        {
+            var digest = digests[session.Id];
+            var known = last.Digests.GetValueOrDefault(session.Id);
+            if (known is not null)
+            {
+                kept++;
+            }
+
+            if (ReferenceEquals(known, digest))
+            {
+                continue;
+            }
+
+            if (digest.CreatedBefore(session.Created).Length > 0 || last.Result._credited.Contains(session.Id)
+                || MayHoldOriginal(session, digest, last.Result._suspectTimes))
+            {
+                return false;
+            }
+        }
+
+        return kept == last.Digests.Count;
+    }
+
+    private static bool MayHoldOriginal(SessionRecord session, SessionDigest digest, HashSet<long> suspectTimes)
+    {
+        if (suspectTimes.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (ref readonly var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(digest.Rows))
+        {
+            if (row.Created >= session.Created && suspectTimes.Contains(row.Created))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ForkCopies Compute(DataCatalog catalog, bool remember)
     {
         var result = new ForkCopies();
         var suspects = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>();
@@ -35,6 +121,7 @@ internal sealed class ForkCopies
             return result;
         }
 
+        result._suspectTimes = suspects.Select(s => s.Key.Created).ToHashSet();
         var originals = OriginalsIndex.For(catalog, suspects.Select(s => s.Key).ToHashSet(), remember);
         var orphans = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>();
         foreach (var suspect in suspects)
@@ -80,6 +167,7 @@ internal sealed class ForkCopies
         }
 
         set.Add(index);
+        _credited.Add(original.Id);
         if (!ReferenceEquals(original, session))
         {
             _forkOf.TryAdd(session.Id, original.Id);
