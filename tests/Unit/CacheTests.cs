@@ -167,6 +167,21 @@ public sealed class CacheTests : IDisposable
     }
 
     [Fact]
+    public void A_fork_that_goes_on_keeps_its_copies_copies_and_counts_its_new_message()
+    {
+        var fork = _data.Scalar("SELECT DISTINCT s.id FROM session s JOIN message m ON m.session_id = s.id WHERE m.time_created < s.time_created");
+        var before = Report(noCache: false);
+        var source = _data.Scalar($"SELECT id FROM message WHERE session_id = '{fork}' AND json_extract(data, '$.role') = 'assistant' ORDER BY time_created DESC LIMIT 1");
+        _data.Execute($"INSERT INTO message (id, session_id, time_created, time_updated, data) SELECT 'msg_zzzznew000000000000000004', session_id, time_created + 70000, time_updated + 70000, json_set(data, '$.time.created', time_created + 70000, '$.tokens.input', 777) FROM message WHERE id = '{source}'");
+        AssertCachedEqualsUncached();
+        var after = Report(noCache: false);
+        Assert.NotEqual(before, after);
+        // The copies stay out: the fork's usage grows by the new message alone.
+        var forkInput = (string report) => report.Split("\n--\n")[0].Split('\n').Where(l => l.StartsWith(fork, StringComparison.Ordinal)).Sum(l => long.Parse(l.Split('|')[2]));
+        Assert.Equal(forkInput(before) + 777, forkInput(after));
+    }
+
+    [Fact]
     public void A_new_fork_is_seen_and_its_copies_are_not_counted_again()
     {
         var before = Report(noCache: false);

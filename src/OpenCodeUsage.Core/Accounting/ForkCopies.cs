@@ -43,7 +43,7 @@ internal sealed class ForkCopies
             digests[session.Id] = catalog.DigestOf(session);
         }
 
-        var result = last is not null && StillHolds(last, catalog, digests) ? last.Result : Compute(catalog, remember);
+        var result = last is not null && Carried(last, catalog, digests) is { } carried ? carried : Compute(catalog, remember);
         lock (LastGate)
         {
             s_last = new Last(digests, result);
@@ -53,13 +53,15 @@ internal sealed class ForkCopies
     }
 
     /// <summary>
-    /// The last answer still holds when every session that changed since is one that neither has copy suspects,
-    /// nor was credited as an original, nor now holds a row with a suspect's creation time; and none was removed.
-    /// A new message in an ordinary session (the usual change) passes all of these.
+    /// The last answer, carried over to the new digests, when every session that changed since neither was
+    /// credited as an original, nor now holds a row with a suspect's creation time, nor has other copy suspects
+    /// than before (a fork that went on: its copies are the same rows, first in the digest); and none was removed.
+    /// New messages in a session (the usual change) pass all of these. Null when the answer must be worked out again.
     /// </summary>
-    private static bool StillHolds(Last last, DataCatalog catalog, Dictionary<string, SessionDigest> digests)
+    private static ForkCopies? Carried(Last last, DataCatalog catalog, Dictionary<string, SessionDigest> digests)
     {
         var kept = 0;
+        List<(SessionDigest Old, SessionDigest New)>? moved = null;
         foreach (var session in catalog.Sessions.Values)
         {
             var digest = digests[session.Id];
@@ -74,14 +76,76 @@ internal sealed class ForkCopies
                 continue;
             }
 
-            if (digest.CreatedBefore(session.Created).Length > 0 || last.Result._credited.Contains(session.Id)
-                || MayHoldOriginal(session, digest, last.Result._suspectTimes))
+            if (last.Result._credited.Contains(session.Id) || MayHoldOriginal(session, digest, last.Result._suspectTimes))
+            {
+                return null;
+            }
+
+            var suspects = digest.CreatedBefore(session.Created);
+            if (suspects.Length == 0)
+            {
+                continue;
+            }
+
+            if (known is null || !SameSuspects(known, digest, session.Created))
+            {
+                return null;
+            }
+
+            (moved ??= []).Add((known, digest));
+        }
+
+        if (kept != last.Digests.Count)
+        {
+            return null; // a session was removed
+        }
+
+        if (moved is null)
+        {
+            return last.Result;
+        }
+
+        var carried = new ForkCopies { _suspectTimes = last.Result._suspectTimes };
+        foreach (var (digest, copies) in last.Result._copies)
+        {
+            carried._copies[digest] = copies;
+        }
+
+        foreach (var (old, now) in moved)
+        {
+            if (carried._copies.Remove(old, out var copies))
+            {
+                carried._copies[now] = copies;
+            }
+        }
+
+        foreach (var (fork, original) in last.Result._forkOf)
+        {
+            carried._forkOf[fork] = original;
+        }
+
+        carried._credited.UnionWith(last.Result._credited);
+        return carried;
+    }
+
+    private static bool SameSuspects(SessionDigest before, SessionDigest now, long sessionCreated)
+    {
+        var a = before.CreatedBefore(sessionCreated);
+        var b = now.CreatedBefore(sessionCreated);
+        if (!a.AsSpan().SequenceEqual(b))
+        {
+            return false;
+        }
+
+        foreach (var i in a)
+        {
+            if (before.Rows[i].Key != now.Rows[i].Key)
             {
                 return false;
             }
         }
 
-        return kept == last.Digests.Count;
+        return true;
     }
 
     private static bool MayHoldOriginal(SessionRecord session, SessionDigest digest, HashSet<long> suspectTimes)
