@@ -117,11 +117,13 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
         var marker = "ocu-orphan-check-" + Guid.NewGuid().ToString("N");
         var runner = DelegateSandbox.Runner(sandbox, null, ("OCU_TEST_MARKER", marker));
 
-        var timedOut = await runner.RunAsync(DelegateSandbox.Task(sandbox, "alpha", "SLOW_REPLY timeout " + marker, fresh: true,
-            timeout: TimeSpan.FromSeconds(6)), CancellationToken.None);
+        // 12 s: long enough for OpenCode to start and begin the reply on a loaded machine (the soak may run beside
+        // this test), well short of the slow reply (a second per word: the mock echoes 8 prompt words, 17 in all).
+        var timedOut = await runner.RunAsync(DelegateSandbox.Task(sandbox, "alpha", "SLOW_REPLY timeout " + marker + " take your time with this", fresh: true,
+            timeout: TimeSpan.FromSeconds(12)), CancellationToken.None);
         Assert.Equal(DelegateStatus.TimedOut, timedOut.Status);
         Assert.Equal(DelegateFailureKind.Timeout, timedOut.FailureKind);
-        Assert.InRange(timedOut.Duration, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(25));
+        Assert.InRange(timedOut.Duration, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(40));
         Assert.NotNull(timedOut.SessionId); // it had started: the slow reply was streaming
         Assert.Empty(ProcessScan.Holding(marker));
 
