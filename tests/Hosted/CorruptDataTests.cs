@@ -202,4 +202,29 @@ public sealed class CorruptDataTests : IDisposable
         Run(engine, "Watch-OpenCodeActivity -DataPath $args[0] -TimeoutSec 1", dir);
         Assert.All(engine.Errors, e => Assert.Equal(db, e.TargetObject));
     }
+
+    [SkippableFact]
+    public void An_unreadable_database_is_DatabaseUnreadable_even_for_root_without_its_read_override()
+    {
+        // CI runs as root, which reads files whatever their mode: the same case in a host process without that power.
+        Skip.IfNot(CorruptCorpus.IsRoot && HostProbe.CanDropReadOverride, "for root on Linux (the test above covers other users)");
+        var good = _corpus.Copy(Good);
+        var dir = _corpus.DataDir("intact.db.gz");
+        var db = Path.Combine(dir, "opencode.db");
+        CorruptCorpus.SetMode(db, UnixFileMode.None);
+        var probe = HostProbe.RunAll($"""
+            Import-Module {HostProbe.Quote(RepoPaths.StagedModule)} -ErrorAction Stop
+            $env:OPENCODEUSAGE_CACHE_DIR = {HostProbe.Quote(Path.Combine(dir, "..", "cache"))}
+            $alone = @(Get-OpenCodeSession -DataPath {HostProbe.Quote(good)} -NoCache)
+            $both = @(Get-OpenCodeSession -DataPath {HostProbe.Quote(dir)}, {HostProbe.Quote(good)} -NoCache -ErrorAction SilentlyContinue -ErrorVariable failed)
+            'alone=' + (($alone | ForEach-Object Id) -join ',') + '|' + (($alone | ForEach-Object Cost) -join ',')
+            'both=' + (($both | ForEach-Object Id) -join ',') + '|' + (($both | ForEach-Object Cost) -join ',')
+            'error=' + $failed[0].FullyQualifiedErrorId + '|' + $failed[0].CategoryInfo.Category + '|' + $failed[0].TargetObject
+            """, withoutReadOverride: true);
+        var alone = probe.Output.Single(l => l.StartsWith("alone=", StringComparison.Ordinal))["alone=".Length..];
+        Assert.NotEmpty(alone);
+        Assert.Equal(alone, probe.Output.Single(l => l.StartsWith("both=", StringComparison.Ordinal))["both=".Length..]);
+        Assert.Equal($"error=DatabaseUnreadable,OpenCodeUsage.Commands.GetOpenCodeSessionCommand|ReadError|{db}",
+            probe.Output.Single(l => l.StartsWith("error=", StringComparison.Ordinal)));
+    }
 }

@@ -19,19 +19,30 @@ internal static class HostProbe
     }
 
     /// <summary>The run's output and errors, and <c>Text</c>: everything the process printed, every stream, for secret scans.</summary>
-    public static ProbeRun RunAll(string script, IDictionary<string, string?>? environment = null)
+    /// <param name="withoutReadOverride">Run without the capabilities that let root read any file (Linux, through
+    /// setpriv), so a file of mode 000 is unreadable to the probe even when the tests run as root, as in CI.</param>
+    public static ProbeRun RunAll(string script, IDictionary<string, string?>? environment = null, bool withoutReadOverride = false)
     {
         var file = Path.Combine(Path.GetTempPath(), $"ocu-probe-{Guid.NewGuid():N}.ps1");
         File.WriteAllText(file, script);
         try
         {
-            var start = new ProcessStartInfo("dotnet")
+            var start = new ProcessStartInfo(withoutReadOverride ? "setpriv" : "dotnet")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 RedirectStandardInput = true,
                 UseShellExecute = false,
             };
+            if (withoutReadOverride)
+            {
+                // For root, exec grants the inheritable and bounding sets: drop the read overrides from both.
+                foreach (var argument in new[] { "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search", "dotnet" })
+                {
+                    start.ArgumentList.Add(argument);
+                }
+            }
+
             start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "HostProbe", "bin", Configuration, "net10.0", "HostProbe.dll"));
             start.ArgumentList.Add(file);
             foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
@@ -62,6 +73,10 @@ internal static class HostProbe
     }
 
     public static string Quote(string path) => "'" + path.Replace("'", "''") + "'";
+
+    /// <summary>Whether <see cref="RunAll"/> can run a probe that root's read overrides do not reach.</summary>
+    public static bool CanDropReadOverride =>
+        OperatingSystem.IsLinux() && File.Exists("/usr/bin/setpriv");
 }
 
 /// <summary>What a HostProbe run printed: output and error lines, and all of it as text.</summary>
