@@ -52,6 +52,14 @@ public sealed class CacheTests : IDisposable
         Assert.Equal(Report(noCache: true, dataPaths), cached);
     }
 
+    /// <summary>The data set's fork (a session holding messages created before it) and the session it copied.</summary>
+    private (string Fork, string Original) ForkAndOriginal()
+    {
+        var fork = _data.Scalar("SELECT DISTINCT s.id FROM session s JOIN message m ON m.session_id = s.id WHERE m.time_created < s.time_created");
+        var copied = _data.Scalar($"SELECT m.time_created FROM message m JOIN session s ON s.id = m.session_id WHERE s.id = '{fork}' AND m.time_created < s.time_created AND json_extract(m.data, '$.role') = 'assistant' LIMIT 1");
+        return (fork, _data.Scalar($"SELECT session_id FROM message WHERE time_created = {copied} AND session_id <> '{fork}'"));
+    }
+
     private string AnAssistantMessage(string model) => _data.Scalar($"SELECT id FROM message WHERE json_extract(data,'$.modelID') = '{model}' ORDER BY id LIMIT 1");
 
     [Fact]
@@ -138,9 +146,7 @@ public sealed class CacheTests : IDisposable
     public void Deleting_the_session_a_fork_copied_from_makes_the_copies_count_in_the_unchanged_fork()
     {
         // The fork's own rows do not change, but which of them are copies does: its tallies must be redone.
-        var fork = _data.Scalar("SELECT DISTINCT s.id FROM session s JOIN message m ON m.session_id = s.id WHERE m.time_created < s.time_created");
-        var copied = _data.Scalar($"SELECT m.time_created FROM message m JOIN session s ON s.id = m.session_id WHERE s.id = '{fork}' AND m.time_created < s.time_created AND json_extract(m.data, '$.role') = 'assistant' LIMIT 1");
-        var original = _data.Scalar($"SELECT session_id FROM message WHERE time_created = {copied} AND session_id <> '{fork}'");
+        var (fork, original) = ForkAndOriginal();
         var before = Report(noCache: false);
         _data.Execute($"DELETE FROM part WHERE session_id = '{original}'; DELETE FROM message WHERE session_id = '{original}'; DELETE FROM session WHERE id = '{original}'");
         AssertCachedEqualsUncached();
@@ -153,9 +159,7 @@ public sealed class CacheTests : IDisposable
     [Fact]
     public void A_new_message_in_the_session_a_fork_copied_from_leaves_the_copies_copies()
     {
-        var fork = _data.Scalar("SELECT DISTINCT s.id FROM session s JOIN message m ON m.session_id = s.id WHERE m.time_created < s.time_created");
-        var copied = _data.Scalar($"SELECT m.time_created FROM message m JOIN session s ON s.id = m.session_id WHERE s.id = '{fork}' AND m.time_created < s.time_created AND json_extract(m.data, '$.role') = 'assistant' LIMIT 1");
-        var original = _data.Scalar($"SELECT session_id FROM message WHERE time_created = {copied} AND session_id <> '{fork}'");
+        var (fork, original) = ForkAndOriginal();
         var forkLines = (string report) => report.Split('\n').Where(l => l.StartsWith(fork, StringComparison.Ordinal)).ToList();
         var before = Report(noCache: false);
         var source = _data.Scalar($"SELECT id FROM message WHERE session_id = '{original}' AND json_extract(data, '$.role') = 'assistant' LIMIT 1");
@@ -169,7 +173,7 @@ public sealed class CacheTests : IDisposable
     [Fact]
     public void A_fork_that_goes_on_keeps_its_copies_copies_and_counts_its_new_message()
     {
-        var fork = _data.Scalar("SELECT DISTINCT s.id FROM session s JOIN message m ON m.session_id = s.id WHERE m.time_created < s.time_created");
+        var (fork, _) = ForkAndOriginal();
         var before = Report(noCache: false);
         var source = _data.Scalar($"SELECT id FROM message WHERE session_id = '{fork}' AND json_extract(data, '$.role') = 'assistant' ORDER BY time_created DESC LIMIT 1");
         _data.Execute($"INSERT INTO message (id, session_id, time_created, time_updated, data) SELECT 'msg_zzzznew000000000000000004', session_id, time_created + 70000, time_updated + 70000, json_set(data, '$.time.created', time_created + 70000, '$.tokens.input', 777) FROM message WHERE id = '{source}'");
