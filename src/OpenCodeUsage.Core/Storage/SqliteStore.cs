@@ -99,7 +99,7 @@ internal sealed class SqliteStore : IDisposable
         };
         if (only is null)
         {
-            Query(sql, read);
+            ReadAllSessions(sql, sessions);
         }
         else
         {
@@ -107,6 +107,62 @@ internal sealed class SqliteStore : IDisposable
         }
 
         return sessions;
+    }
+
+    /// <summary>
+    /// Every session row, through SQLite's own buffers: the project, directory, version, agent and model columns
+    /// repeat from row to row and are pooled from their bytes, so a large table costs two strings a row, not nine.
+    /// </summary>
+    private void ReadAllSessions(string sql, List<SessionRecord> sessions)
+    {
+        var db = _connection.Handle!;
+        if (raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement) != raw.SQLITE_OK)
+        {
+            throw new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
+                $"Reading sessions from '{Store.Path}' failed: {raw.sqlite3_errmsg(db).utf8_to_string()}", Store.Path);
+        }
+
+        using (statement)
+        {
+            var pool = new StringPool();
+            string? Text(int column, bool pooled) =>
+                raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null
+                : pooled ? pool.Get(raw.sqlite3_column_blob(statement, column))
+                : Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, column));
+            long? Number(int column) =>
+                raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(statement, column);
+
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                var (provider, model) = SessionModel(Text(7, pooled: true));
+                var created = raw.sqlite3_column_int64(statement, 8);
+                sessions.Add(new SessionRecord
+                {
+                    Id = Text(0, pooled: false) ?? string.Empty,
+                    ProjectId = Text(1, pooled: true),
+                    ParentId = Text(2, pooled: false),
+                    Title = Text(3, pooled: false),
+                    Directory = Text(4, pooled: true),
+                    Version = Text(5, pooled: true),
+                    Agent = Text(6, pooled: true),
+                    ProviderId = provider,
+                    ModelId = model,
+                    Created = created,
+                    Updated = Number(9) ?? created,
+                    Archived = Number(10),
+                    Store = Store,
+                });
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                var message = raw.sqlite3_errmsg(db).utf8_to_string();
+                throw rc is raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB
+                    ? new OpenCodeUsageException("DatabaseCorrupt", FailureKind.InvalidData, $"'{Store.Path}' is damaged: {message}", Store.Path)
+                    : new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed, $"Reading sessions from '{Store.Path}' failed: {message}", Store.Path);
+            }
+        }
     }
 
     private void RequireSessionTable()

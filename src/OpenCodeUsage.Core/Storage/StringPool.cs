@@ -19,7 +19,18 @@ internal sealed class StringPool
             return reader.GetString()!;
         }
 
-        var span = reader.ValueSpan;
+        return Get(reader.ValueSpan);
+    }
+
+    /// <summary>The one string for these UTF-8 bytes (invalid bytes read as U+FFFD, as everywhere else).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public string Get(ReadOnlySpan<byte> span)
+    {
+        if (span.Length > 256)
+        {
+            return Encoding.UTF8.GetString(span);
+        }
+
         var hash = HashCode();
         hash.AddBytes(span);
         var key = hash.ToHashCode();
