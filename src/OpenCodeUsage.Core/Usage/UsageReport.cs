@@ -56,7 +56,7 @@ public static class UsageReport
         SessionPart current = null!;
         GroupKey lastKey = default;
         SessionTally? lastTally = null;
-        UsageScan.RunBySession(query, environment, diagnostics, progress, prices,
+        UsageScan.RunBySession(query, sources, environment, diagnostics, progress, prices,
             scope =>
             {
                 lastTally = null;

@@ -39,7 +39,7 @@ internal sealed class UsageScan
     {
         var prices = LoadPrices(query, environment, diagnostics);
         var unpriced = new HashSet<(int, int)>();
-        RunBySession(query, environment, diagnostics, progress, prices, _ => true, counted =>
+        RunBySession(query, DataLocator.Resolve(query.DataPaths, environment), environment, diagnostics, progress, prices, _ => true, counted =>
         {
             if (counted.Price is null)
             {
@@ -57,11 +57,10 @@ internal sealed class UsageScan
     /// follows each session, wanted or not.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static void RunBySession(UsageQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics,
-        Action<ReadProgress>? progress, PriceCatalog prices, Func<SessionScope, bool> begin, Action<CountedMessage> consume,
-        Action<SessionScope> end, CancellationToken cancellationToken, bool ordered = false)
+    public static void RunBySession(UsageQuery query, IReadOnlyList<DataSource> sources, Func<string, string?> environment,
+        ReadDiagnostics diagnostics, Action<ReadProgress>? progress, PriceCatalog prices, Func<SessionScope, bool> begin,
+        Action<CountedMessage> consume, Action<SessionScope> end, CancellationToken cancellationToken, bool ordered = false)
     {
-        var sources = DataLocator.Resolve(query.DataPaths, environment);
         var scan = new UsageScan(query, prices);
         var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken);
         var forks = ForkCopies.Find(catalog, remember: !query.NoCache);
