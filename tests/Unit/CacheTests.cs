@@ -294,18 +294,15 @@ public sealed class CacheTests : IDisposable
         Assert.Null(DigestFile.TryLoad(_cacheDir, other));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(DataSets.All), MemberType = typeof(DataSets))]
     public void A_saved_digest_loads_back_whole(string dataSet)
     {
         using var data = new TempDataSet(dataSet);
         var database = Directory.EnumerateFiles(data.DataDir, "*.db").FirstOrDefault();
-        if (database is null)
-        {
-            return; // legacy JSON only: never persisted
-        }
+        Skip.If(database is null, "legacy JSON only: its digests are never persisted");
 
-        var store = new StoreRef(data.DataDir, database, false, 0);
+        var store = new StoreRef(data.DataDir, database!, false, 0);
         var digest = SqliteDigester.Digest(store, null, new StringPool(), null, CancellationToken.None);
         DigestFile.TrySave(_cacheDir, digest);
         var loaded = DigestFile.TryLoad(_cacheDir, database);
