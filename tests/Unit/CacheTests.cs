@@ -143,6 +143,47 @@ public sealed class CacheTests : IDisposable
     }
 
     [Fact]
+    public void A_session_imported_with_older_times_is_seen()
+    {
+        // opencode import writes a session as exported: its times lie before sessions already read.
+        Report(noCache: false);
+        var source = _data.Scalar("SELECT session_id FROM message WHERE json_extract(data, '$.role') = 'assistant' AND json_extract(data, '$.cost') > 0 ORDER BY id LIMIT 1");
+        _data.Execute($"""
+            INSERT INTO session (id, project_id, slug, directory, title, version, time_created, time_updated)
+              SELECT 'ses_0000import0000000000000001', project_id, slug || '-import', directory, 'imported', version, 1000, 2000
+              FROM session WHERE id = '{source}';
+            INSERT INTO message (id, session_id, time_created, time_updated, data)
+              SELECT 'msg_0000import' || substr(id, 15), 'ses_0000import0000000000000001', 1500, 1600,
+                     json_set(data, '$.time.created', 1500, '$.tokens.input', 4321)
+              FROM message WHERE session_id = '{source}' AND json_extract(data, '$.role') = 'assistant';
+            """);
+        AssertCachedEqualsUncached();
+        Assert.Contains("ses_0000import0000000000000001 · ", Report(noCache: false).Split("\n--\n")[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_session_removed_and_another_added_in_one_change_is_seen()
+    {
+        // The session table keeps its row count: only the ids tell.
+        Report(noCache: false);
+        var removed = _data.Scalar("SELECT id FROM session WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1");
+        var source = _data.Scalar("SELECT session_id FROM message WHERE json_extract(data, '$.role') = 'assistant' AND json_extract(data, '$.cost') > 0 ORDER BY id LIMIT 1");
+        _data.Execute($"""
+            DELETE FROM part WHERE session_id = '{removed}'; DELETE FROM message WHERE session_id = '{removed}'; DELETE FROM session WHERE id = '{removed}';
+            INSERT INTO session (id, project_id, slug, directory, title, version, time_created, time_updated)
+              SELECT 'ses_zzzzadded0000000000000001', project_id, slug || '-added', directory, 'added', version, 1000, 2000
+              FROM session WHERE id = '{source}';
+            INSERT INTO message (id, session_id, time_created, time_updated, data)
+              SELECT 'msg_zzzzadded' || substr(id, 14), 'ses_zzzzadded0000000000000001', 1500, 1600, json_set(data, '$.time.created', 1500)
+              FROM message WHERE session_id = '{source}' AND json_extract(data, '$.role') = 'assistant';
+            """);
+        AssertCachedEqualsUncached();
+        var after = Report(noCache: false);
+        Assert.DoesNotContain(removed, after, StringComparison.Ordinal);
+        Assert.Contains("ses_zzzzadded0000000000000001|", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Deleting_the_session_a_fork_copied_from_makes_the_copies_count_in_the_unchanged_fork()
     {
         // The fork's own rows do not change, but which of them are copies does: its tallies must be redone.

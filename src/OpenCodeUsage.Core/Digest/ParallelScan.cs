@@ -13,15 +13,17 @@ internal static class ParallelScan
     /// <summary>Below this the threads cost more than they save.</summary>
     public const long MinimumRows = 100_000;
 
-    private const int RangesPerReader = 4;
+    // Each range's rows wait in an arena until the range ends: smaller ranges keep fewer of them at once.
+    private const int RangesPerReader = 16;
 
-    public static void Run(StoreRef store, SqliteStore first, long maxRowId, Func<string, SessionRecord?> owner, DigestBuilder into,
+    public static void Run(StoreRef store, SqliteStore first, long maxRowId, SessionOwners owner, DigestBuilder into,
         Action<long>? progress, CancellationToken cancellationToken)
     {
         var readers = Math.Clamp(Environment.ProcessorCount, 2, 4);
         var ranges = readers * RangesPerReader;
         var bounds = Enumerable.Range(0, ranges + 1).Select(i => i == ranges ? long.MaxValue : i == 0 ? long.MinValue : maxRowId * i / ranges).ToArray();
         var results = new Dictionary<string, SessionDigest>[ranges];
+        var chunks = new RowChunks();
         var next = -1;
         long rowsDone = 0;
 
@@ -32,7 +34,7 @@ internal static class ParallelScan
             {
                 long before = Interlocked.Read(ref rowsDone), inRange = 0;
                 Action<long>? counted = reportsProgress ? n => progress?.Invoke(before + n * readers) : null;
-                results[range] = ScanRange(sqlite, bounds[range], bounds[range + 1], owner, counted, n => inRange = n, cancellationToken);
+                results[range] = ScanRange(sqlite, bounds[range], bounds[range + 1], owner, chunks, counted, n => inRange = n, cancellationToken);
                 Interlocked.Add(ref rowsDone, inRange);
             }
         }
@@ -51,11 +53,11 @@ internal static class ParallelScan
         }
     }
 
-    private static Dictionary<string, SessionDigest> ScanRange(SqliteStore sqlite, long after, long last, Func<string, SessionRecord?> owner,
-        Action<long>? progress, Action<long> rows, CancellationToken cancellationToken)
+    private static Dictionary<string, SessionDigest> ScanRange(SqliteStore sqlite, long after, long last, SessionOwners owner,
+        RowChunks chunks, Action<long>? progress, Action<long> rows, CancellationToken cancellationToken)
     {
         var digests = new Dictionary<string, SessionDigest>(StringComparer.Ordinal);
-        var builder = new DigestBuilder(digests);
+        var builder = new DigestBuilder(digests, chunks);
         long seen = 0;
         sqlite.ScanMessageRange(after, last, owner, builder, new StringPool(), n =>
         {

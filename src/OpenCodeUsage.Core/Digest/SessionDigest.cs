@@ -108,7 +108,10 @@ internal sealed class SessionDigest
             _latest = -1;
             for (var i = 0; i < Rows.Count; i++)
             {
-                if (Rows[i].Model >= 0 && (_latest < 0 || Rows[i].Created >= Rows[_latest].Created))
+                // Rows come in rowid order from a full scan and in time order from a session's index: ties on the
+                // time go to the row written last either way.
+                if (Rows[i].Model >= 0 && (_latest < 0 || Rows[i].Created > Rows[_latest].Created
+                                           || (Rows[i].Created == Rows[_latest].Created && Rows[i].RowId >= Rows[_latest].RowId)))
                 {
                     _latest = i;
                 }

@@ -30,10 +30,15 @@ internal static class SqliteDigester
 
         using var sqlite = SqliteStore.Open(store);
         var schemaHash = sqlite.SchemaHash();
-        var sessions = previous is not null && previous.SchemaHash == schemaHash && previous.SessionRows.Count > 0
-            ? RefreshSessions(sqlite, previous.SessionRows, store)
-            : sqlite.ReadSessions();
+        var comparable = previous is not null && previous.SchemaHash == schemaHash && previous.SessionRows.Count > 0;
+        if (comparable && Update(sqlite, previous!, store, stamp, strings, cancellationToken) is { } updated)
+        {
+            return updated;
+        }
+
+        var sessions = comparable ? RefreshSessions(sqlite, previous!.SessionRows, store) : sqlite.ReadSessions();
         sqlite.EnsureMessagesReadable(sessions.Count);
+        var eventRows = ReadEventRows(sqlite);
         var digest = new StoreDigest
         {
             Path = store.Path,
@@ -42,13 +47,17 @@ internal static class SqliteDigester
             MaxRowId = sqlite.MaxMessageRowId(),
             ProjectRows = sqlite.ReadProjects(),
             SessionRows = sessions,
+            EventRows = eventRows,
         };
-        var events = sqlite.ReadEventSequences();
-        var byId = sessions.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var events = new Dictionary<string, long>(eventRows.Keys.Length, StringComparer.Ordinal);
+        for (var i = 0; i < eventRows.Keys.Length; i++)
+        {
+            events[eventRows.Keys[i]] = eventRows.Numbers[i];
+        }
+
         var builder = new DigestBuilder(digest.Sessions);
 
-        var reusable = previous is not null && previous.SchemaHash == digest.SchemaHash
-                       && previous.MaxRowId >= 0 && digest.MaxRowId >= previous.MaxRowId;
+        var reusable = comparable && previous!.MaxRowId >= 0 && digest.MaxRowId >= previous.MaxRowId;
         List<SessionRecord> toScan;
         if (reusable)
         {
@@ -80,32 +89,27 @@ internal static class SqliteDigester
 
         if (toScan.Count > 0)
         {
-            var scanning = toScan.ToDictionary(s => s.Id, StringComparer.Ordinal);
-            SessionRecord? Owner(string id) => scanning.GetValueOrDefault(id);
+            var owners = new SessionOwners(toScan);
             if (toScan.Count <= sessions.Count * FullScanShare)
             {
-                sqlite.ScanMessages(Owner, builder, strings, progress, cancellationToken, scanning.Keys);
+                sqlite.ScanMessages(owners, builder, strings, progress, cancellationToken, owners.Ids);
             }
             else if (digest.MaxRowId >= ParallelScan.MinimumRows && Environment.ProcessorCount > 1)
             {
-                ParallelScan.Run(store, sqlite, digest.MaxRowId, Owner, builder, progress, cancellationToken);
+                ParallelScan.Run(store, sqlite, digest.MaxRowId, owners, builder, progress, cancellationToken);
             }
             else
             {
-                sqlite.ScanMessages(Owner, builder, strings, progress, cancellationToken);
+                sqlite.ScanMessages(owners, builder, strings, progress, cancellationToken);
             }
 
-            // Newer builds may keep a session's messages in another table: read it for sessions the main table had none for.
-            var empty = toScan.Where(s => !builder.Touched.Contains(s.Id)).Select(s => s.Id).ToList();
-            foreach (var table in empty.Count == 0 ? [] : sqlite.SecondaryMessageTables())
-            {
-                sqlite.ScanSecondaryMessages(table, Owner, new SecondaryCounter(builder, digest.Sessions), strings, cancellationToken, empty);
-            }
+            ScanSecondaryTables(sqlite, toScan, owners, builder, digest, strings, cancellationToken);
         }
 
         if (reusable)
         {
-            RescanWhereCountsDiffer(sqlite, digest, byId, events, builder, strings, cancellationToken);
+            RescanWhereCountsDiffer(sqlite, digest, id => digest.SessionPositions.TryGetValue(id, out var i) ? sessions[i] : null,
+                id => events.GetValueOrDefault(id, -1), builder, strings, cancellationToken);
         }
 
         builder.Complete();
@@ -114,12 +118,205 @@ internal static class SqliteDigester
     }
 
     /// <summary>
+    /// The usual change, read in proportion to its size: session and event_sequence rows added or updated in place,
+    /// new messages. The earlier digest is copied and only the sessions those rows name are read again. Null when the
+    /// tables changed otherwise (a session removed), the earlier digest lacks what is compared (one loaded from disk),
+    /// the message table lost its top rows, or so much changed that one pass over the table is cheaper.
+    /// </summary>
+    private static StoreDigest? Update(SqliteStore sqlite, StoreDigest previous, StoreRef store, FileStamp stamp, StringPool strings,
+        CancellationToken cancellationToken)
+    {
+        if (previous.EventRows is not { } knownEvents || previous.MaxRowId < 0)
+        {
+            return null;
+        }
+
+        var maxRowId = sqlite.MaxMessageRowId();
+        if (maxRowId < previous.MaxRowId)
+        {
+            return null;
+        }
+
+        // Counting the message table is the longest read here, and reads nothing the rest depends on: it runs beside
+        // them, on a connection opened after this one's snapshot began. Should a write land in between, the count
+        // runs ahead of the snapshot and the per-session counts (read in the snapshot) settle it.
+        var counting = Task.Run(() =>
+        {
+            using var other = SqliteStore.Open(sqlite.Store);
+            return other.CountMessages();
+        }, cancellationToken);
+        try
+        {
+            return Walk(sqlite, previous, store, stamp, maxRowId, knownEvents, counting, strings, cancellationToken);
+        }
+        finally
+        {
+            // However the walk ended, the count's connection is closed before the call returns, and a failure there is observed.
+            ((IAsyncResult)counting).AsyncWaitHandle.WaitOne();
+            _ = counting.Exception;
+        }
+    }
+
+    private static StoreDigest? Walk(SqliteStore sqlite, StoreDigest previous, StoreRef store, FileStamp stamp, long maxRowId,
+        KeyedNumbers knownEvents, Task<long> counting, StringPool strings, CancellationToken cancellationToken)
+    {
+        var known = previous.SessionRows;
+        var sessionWalk = new InStepWalk(known.Count, i => known[i].Id, i => known[i].Updated);
+        sqlite.ReadSessionUpdates(sessionWalk.Visit);
+        if (!sessionWalk.InStep)
+        {
+            return null;
+        }
+
+        var eventWalk = new InStepWalk(knownEvents.Keys.Length, i => knownEvents.Keys[i], i => knownEvents.Numbers[i]);
+        sqlite.ReadEventSequences(eventWalk.Visit);
+        if (!eventWalk.InStep)
+        {
+            return null;
+        }
+
+        // The session rows: those known (read with another store reference, rebound once), moved and added ones read afresh.
+        var sessions = new List<SessionRecord>(known.Count + sessionWalk.Added.Count);
+        sessions.AddRange(known[0].Store == store ? known : known.Select(s => s with { Store = store }));
+        var positions = new Dictionary<string, int>(previous.SessionPositions, StringComparer.Ordinal);
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (position, _) in sessionWalk.Moved)
+        {
+            changed.Add(known[position].Id);
+        }
+
+        foreach (var (id, _) in sessionWalk.Added)
+        {
+            positions[id] = sessions.Count;
+            sessions.Add(null!); // filled just below
+            changed.Add(id);
+        }
+
+        foreach (var session in changed.Count == 0 ? [] : sqlite.ReadSessions(changed))
+        {
+            sessions[positions[session.Id]] = session;
+        }
+
+        if (sessions.Contains(null!))
+        {
+            return null; // a row added between the two reads cannot be (one read transaction); read it all if it were
+        }
+
+        sqlite.EnsureMessagesReadable(sessions.Count);
+
+        // Which sessions to read again: changed rows, moved event sequences, new messages, replies still streaming.
+        var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (position, number) in eventWalk.Moved)
+        {
+            sequences[knownEvents.Keys[position]] = number;
+        }
+
+        foreach (var (id, number) in eventWalk.Added)
+        {
+            sequences[id] = number;
+        }
+
+        var toScan = new HashSet<string>(changed, StringComparer.Ordinal);
+        toScan.UnionWith(sequences.Keys.Where(positions.ContainsKey));
+        toScan.UnionWith(sqlite.SessionsWithMessagesAbove(previous.MaxRowId).Where(positions.ContainsKey));
+        foreach (var (id, known_) in previous.Sessions)
+        {
+            if (known_.Unsettled)
+            {
+                toScan.Add(id);
+            }
+        }
+
+        if (toScan.Count > sessions.Count * FullScanShare)
+        {
+            return null;
+        }
+
+        var digest = new StoreDigest
+        {
+            Path = store.Path,
+            Stamp = stamp,
+            SchemaHash = previous.SchemaHash,
+            MaxRowId = maxRowId,
+            ProjectRows = sqlite.ReadProjects(),
+            SessionRows = sessions,
+            EventRows = knownEvents.With(eventWalk),
+            SessionPositions = positions,
+            Sessions = new Dictionary<string, SessionDigest>(previous.Sessions, StringComparer.Ordinal),
+        };
+        long SequenceOf(string id) =>
+            sequences.TryGetValue(id, out var moved) ? moved : previous.Sessions.TryGetValue(id, out var d) ? d.EventSequence : -1;
+        SessionRecord? Session(string id) => positions.TryGetValue(id, out var i) ? sessions[i] : null;
+
+        var builder = new DigestBuilder(digest.Sessions);
+        var scanning = toScan.Select(id => sessions[positions[id]]).ToList();
+        foreach (var session in scanning)
+        {
+            builder.Reset(session, SequenceOf(session.Id));
+        }
+
+        if (scanning.Count > 0)
+        {
+            var owners = new SessionOwners(scanning);
+            sqlite.ScanMessages(owners, builder, strings, null, cancellationToken, owners.Ids);
+            ScanSecondaryTables(sqlite, scanning, owners, builder, digest, strings, cancellationToken);
+        }
+
+        RescanWhereCountsDiffer(sqlite, digest, Session, SequenceOf, builder, strings, cancellationToken, CountedBeside(counting));
+        builder.Complete();
+        return digest;
+    }
+
+    /// <summary>The count read beside, or null when it failed there (it is then read again, and fails in the open).</summary>
+    private static long? CountedBeside(Task<long> counting)
+    {
+        try
+        {
+            return counting.GetAwaiter().GetResult();
+        }
+        catch (OpenCodeUsageException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The event_sequence rows (OpenCode 1.17 and later) in table order; empty where there are none.</summary>
+    private static KeyedNumbers ReadEventRows(SqliteStore sqlite)
+    {
+        var keys = new List<string>();
+        var numbers = new List<long>();
+        sqlite.ReadEventSequences((key, number) =>
+        {
+            keys.Add(System.Text.Encoding.UTF8.GetString(key));
+            numbers.Add(number);
+            return true;
+        });
+        return keys.Count == 0 ? KeyedNumbers.Empty : new KeyedNumbers(keys.ToArray(), numbers.ToArray());
+    }
+
+    /// <summary>Newer builds may keep a session's messages in another table: read it for sessions the main table had none for.</summary>
+    private static void ScanSecondaryTables(SqliteStore sqlite, IEnumerable<SessionRecord> scanned, SessionOwners owner,
+        DigestBuilder builder, StoreDigest digest, StringPool strings, CancellationToken cancellationToken)
+    {
+        var empty = scanned.Where(s => !builder.Touched.Contains(s.Id)).Select(s => s.Id).ToList();
+        foreach (var table in empty.Count == 0 ? [] : sqlite.SecondaryMessageTables())
+        {
+            sqlite.ScanSecondaryMessages(table, owner, new SecondaryCounter(builder, digest.Sessions), strings, cancellationToken, empty);
+        }
+    }
+
+    /// <summary>
     /// The session rows now, reading in full only those added or updated since <paramref name="known"/>: OpenCode
     /// moves time_updated with every change to a session row, so the others are the rows already known.
     /// </summary>
     private static List<SessionRecord> RefreshSessions(SqliteStore sqlite, List<SessionRecord> known, StoreRef store)
     {
-        var updates = sqlite.ReadSessionUpdates();
+        var updates = new List<(string Id, long Updated)>(known.Count);
+        sqlite.ReadSessionUpdates((id, updated) =>
+        {
+            updates.Add((System.Text.Encoding.UTF8.GetString(id), updated));
+            return true;
+        });
         var byId = new Dictionary<string, SessionRecord>(known.Count, StringComparer.Ordinal);
         foreach (var session in known)
         {
@@ -153,19 +350,20 @@ internal static class SqliteDigester
     /// count does not. When the table's count differs from the digests', counts per session (from the session
     /// index) find the sessions to read again.
     /// </summary>
-    private static void RescanWhereCountsDiffer(SqliteStore sqlite, StoreDigest digest, Dictionary<string, SessionRecord> sessions,
-        Dictionary<string, long> events, DigestBuilder builder, StringPool strings, CancellationToken cancellationToken)
+    private static void RescanWhereCountsDiffer(SqliteStore sqlite, StoreDigest digest, Func<string, SessionRecord?> sessions,
+        Func<string, long> sequenceOf, DigestBuilder builder, StringPool strings, CancellationToken cancellationToken, long? counted = null)
     {
         static long Expected(SessionDigest d) => d.MessageCount - d.SecondaryMessages + d.MalformedRows;
-        if (sqlite.CountMessages() == digest.Sessions.Values.Sum(Expected))
+        if ((counted ?? sqlite.CountMessages()) == digest.Sessions.Values.Sum(Expected))
         {
             return;
         }
 
         var counts = sqlite.CountMessagesPerSession();
         var differ = digest.Sessions.Values
-            .Where(d => counts.GetValueOrDefault(d.SessionId) != Expected(d) && sessions.ContainsKey(d.SessionId))
-            .Select(d => sessions[d.SessionId])
+            .Where(d => counts.GetValueOrDefault(d.SessionId) != Expected(d))
+            .Select(d => sessions(d.SessionId))
+            .OfType<SessionRecord>()
             .ToList();
         if (differ.Count == 0)
         {
@@ -174,11 +372,11 @@ internal static class SqliteDigester
 
         foreach (var session in differ)
         {
-            builder.Reset(session, events.GetValueOrDefault(session.Id, -1));
+            builder.Reset(session, sequenceOf(session.Id));
         }
 
-        var ids = differ.Select(s => s.Id).ToList();
-        sqlite.ScanMessages(id => sessions.GetValueOrDefault(id), builder, strings, null, cancellationToken, ids);
+        var owners = new SessionOwners(differ);
+        sqlite.ScanMessages(owners, builder, strings, null, cancellationToken, owners.Ids);
     }
 
     /// <summary>Counts the rows a session got from a secondary table, then passes them on.</summary>

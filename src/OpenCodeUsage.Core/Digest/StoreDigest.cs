@@ -21,4 +21,32 @@ internal sealed class StoreDigest
 
     public List<ProjectRecord> ProjectRows { get; set; } = [];
 
+    /// <summary>
+    /// The event_sequence rows as read, in table order (empty where the table does not exist); null when unknown
+    /// (a digest loaded from disk), so the next change is read the slow way once.
+    /// </summary>
+    public KeyedNumbers? EventRows { get; set; }
+
+    private Dictionary<string, int>? _positions;
+
+    /// <summary>Where each session id sits in <see cref="SessionRows"/>; built on first use, then carried to the next digest.</summary>
+    public Dictionary<string, int> SessionPositions
+    {
+        get
+        {
+            if (_positions is null)
+            {
+                var positions = new Dictionary<string, int>(SessionRows.Count, StringComparer.Ordinal);
+                for (var i = 0; i < SessionRows.Count; i++)
+                {
+                    positions[SessionRows[i].Id] = i;
+                }
+
+                _positions = positions;
+            }
+
+            return _positions;
+        }
+        set => _positions = value;
+    }
 }

@@ -58,14 +58,15 @@ internal sealed class SqliteStore : IDisposable
         return projects;
     }
 
-    /// <summary>Every session's id and last update (time_updated, else time_created): what tells which rows changed.</summary>
-    public List<(string Id, long Updated)> ReadSessionUpdates()
+    /// <summary>
+    /// Every session's id and last update (time_updated, else time_created), in table order, handed over as the
+    /// bytes SQLite holds: what tells which rows changed, without a string per row. The visitor returns false to stop.
+    /// </summary>
+    public void ReadSessionUpdates(KeyedRow visit)
     {
         RequireSessionTable();
-        var updates = new List<(string, long)>();
         var updated = Schema.Has("session", "time_updated") ? "coalesce(time_updated, time_created)" : "time_created";
-        Query($"SELECT id, {updated} FROM session", r => updates.Add((r.GetString(0), r.IsDBNull(1) ? 0 : r.GetInt64(1))));
-        return updates;
+        ReadKeyed($"SELECT id, {updated} FROM session", "sessions", visit);
     }
 
     /// <summary>The session rows, all of them or those with the given ids.</summary>
@@ -118,8 +119,7 @@ internal sealed class SqliteStore : IDisposable
         var db = _connection.Handle!;
         if (raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement) != raw.SQLITE_OK)
         {
-            throw new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
-                $"Reading sessions from '{Store.Path}' failed: {raw.sqlite3_errmsg(db).utf8_to_string()}", Store.Path);
+            throw ReadFailure(raw.SQLITE_ERROR, "sessions");
         }
 
         using (statement)
@@ -157,10 +157,7 @@ internal sealed class SqliteStore : IDisposable
 
             if (rc != raw.SQLITE_DONE)
             {
-                var message = raw.sqlite3_errmsg(db).utf8_to_string();
-                throw rc is raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB
-                    ? new OpenCodeUsageException("DatabaseCorrupt", FailureKind.InvalidData, $"'{Store.Path}' is damaged: {message}", Store.Path)
-                    : new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed, $"Reading sessions from '{Store.Path}' failed: {message}", Store.Path);
+                throw ReadFailure(rc, "sessions");
             }
         }
     }
@@ -199,12 +196,12 @@ internal sealed class SqliteStore : IDisposable
     /// row counts for, or null to pass it over. Uses SQLite's own buffers (no copy of the JSON): this loop is the
     /// whole cost of a cold report.
     /// </summary>
-    public void ScanMessages(Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
+    public void ScanMessages(SessionOwners owner, IMessageSink sink, StringPool strings,
         Action<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null) =>
         Scan("message", isSecondary: false, owner, sink, strings, progress, cancellationToken, only, null);
 
     /// <summary>Streams the message rows whose rowid lies in (<paramref name="afterRowId"/>, <paramref name="lastRowId"/>]: one slice of a parallel scan.</summary>
-    public void ScanMessageRange(long afterRowId, long lastRowId, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
+    public void ScanMessageRange(long afterRowId, long lastRowId, SessionOwners owner, IMessageSink sink, StringPool strings,
         Action<long>? progress, CancellationToken cancellationToken) =>
         Scan("message", isSecondary: false, owner, sink, strings, progress, cancellationToken, null, (afterRowId, lastRowId));
 
@@ -226,27 +223,24 @@ internal sealed class SqliteStore : IDisposable
     /// as agent-switched are passed over. The caller asks only for sessions the main table had no messages for,
     /// so a message kept in both places is never counted twice.
     /// </summary>
-    public void ScanSecondaryMessages(string table, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
+    public void ScanSecondaryMessages(string table, SessionOwners owner, IMessageSink sink, StringPool strings,
         CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null) =>
         Scan(table, isSecondary: true, owner, sink, strings, null, cancellationToken, only, null);
 
-    /// <summary>Per session, OpenCode's event sequence number (1.17 and later), which moves on every change to the session's messages.</summary>
-    public Dictionary<string, long> ReadEventSequences()
+    /// <summary>
+    /// Per aggregate (a session), OpenCode's event sequence number (1.17 and later), which moves on every change to
+    /// the session's messages; in table order, as bytes. Nothing where the table does not exist.
+    /// </summary>
+    public void ReadEventSequences(KeyedRow visit)
     {
-        var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
         if (Schema.HasAll("event_sequence", "aggregate_id", "seq"))
         {
-            Query("SELECT aggregate_id, seq FROM event_sequence", r =>
-            {
-                if (!r.IsDBNull(0) && !r.IsDBNull(1))
-                {
-                    sequences[r.GetString(0)] = r.GetInt64(1);
-                }
-            });
+            ReadKeyed("SELECT aggregate_id, seq FROM event_sequence", "event sequences", visit);
         }
-
-        return sequences;
     }
+
+    /// <summary>True when the database keeps event sequences (OpenCode 1.17 and later).</summary>
+    public bool HasEventSequences => Schema.HasAll("event_sequence", "aggregate_id", "seq");
 
     /// <summary>The highest message rowid, or -1 where the table has no rowid; new messages get higher ones.</summary>
     public long MaxMessageRowId()
@@ -303,7 +297,7 @@ internal sealed class SqliteStore : IDisposable
         return Convert.ToHexString(System.IO.Hashing.XxHash64.Hash(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private void Scan(string table, bool isSecondary, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
+    private void Scan(string table, bool isSecondary, SessionOwners owner, IMessageSink sink, StringPool strings,
         Action<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<string>? only, (long After, long Last)? range)
     {
         if (!Schema.HasAll(table, "id", "session_id", "data"))
@@ -321,8 +315,7 @@ internal sealed class SqliteStore : IDisposable
             $"SELECT session_id, id, {timeColumn}, data, {typeColumn}, {(isSecondary ? "-1" : "rowid")} FROM {DatabaseSchema.Quote(table)}{where}", out sqlite3_stmt statement);
         if (rc != raw.SQLITE_OK)
         {
-            throw new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
-                $"Reading messages from '{Store.Path}' failed: {raw.sqlite3_errmsg(db).utf8_to_string()}", Store.Path);
+            throw ReadFailure(raw.SQLITE_ERROR, "messages");
         }
 
         using (statement)
@@ -346,12 +339,13 @@ internal sealed class SqliteStore : IDisposable
     private struct ScanState
     {
         public byte[]? LastSessionKey;
+        public int LastSessionKeyLength;
         public SessionRecord? LastSession;
         public long Rows;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Step(sqlite3_stmt statement, bool isSecondary, Func<string, SessionRecord?> owner, IMessageSink sink, StringPool strings,
+    private void Step(sqlite3_stmt statement, bool isSecondary, SessionOwners owner, IMessageSink sink, StringPool strings,
         Action<long>? progress, CancellationToken cancellationToken, ref ScanState state)
     {
         int rc;
@@ -364,10 +358,18 @@ internal sealed class SqliteStore : IDisposable
             }
 
             var sessionKey = raw.sqlite3_column_blob(statement, 0);
-            if (state.LastSessionKey is null || !sessionKey.SequenceEqual(state.LastSessionKey))
+            if (state.LastSessionKey is null || !sessionKey.SequenceEqual(state.LastSessionKey.AsSpan(0, state.LastSessionKeyLength)))
             {
-                state.LastSessionKey = sessionKey.ToArray();
-                state.LastSession = owner(Encoding.UTF8.GetString(sessionKey));
+                // Rows of a session and its subagents interleave, so the session changes every few rows: it is found
+                // from the bytes and the key is kept in a reused buffer, so a switch allocates nothing.
+                if (state.LastSessionKey is null || state.LastSessionKey.Length < sessionKey.Length)
+                {
+                    state.LastSessionKey = new byte[Math.Max(64, sessionKey.Length)];
+                }
+
+                sessionKey.CopyTo(state.LastSessionKey);
+                state.LastSessionKeyLength = sessionKey.Length;
+                state.LastSession = owner.Find(sessionKey);
             }
 
             if (state.LastSession is not { } session)
@@ -409,14 +411,7 @@ internal sealed class SqliteStore : IDisposable
         progress?.Invoke(state.Rows);
         if (rc != raw.SQLITE_DONE)
         {
-            var message = raw.sqlite3_errmsg(_connection.Handle!).utf8_to_string();
-            throw rc switch
-            {
-                raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB => new OpenCodeUsageException("DatabaseCorrupt", FailureKind.InvalidData,
-                    $"'{Store.Path}' is damaged: {message}", Store.Path),
-                _ => new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
-                    $"Reading messages from '{Store.Path}' failed: {message}", Store.Path),
-            };
+            throw ReadFailure(rc, "messages");
         }
     }
 
@@ -428,6 +423,55 @@ internal sealed class SqliteStore : IDisposable
         }
 
         return payload.IsAssistant && payload.HasTokens;
+    }
+
+    /// <summary>One row of a (text key, number) query: the key's UTF-8 bytes, valid only during the call.</summary>
+    public delegate bool KeyedRow(ReadOnlySpan<byte> key, long number);
+
+    /// <summary>Runs a query of (text, integer) through SQLite's own buffers; rows with a null key are skipped, a null number reads 0.</summary>
+    private void ReadKeyed(string sql, string what, KeyedRow visit)
+    {
+        var db = _connection.Handle!;
+        if (raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement) != raw.SQLITE_OK)
+        {
+            throw ReadFailure(raw.SQLITE_ERROR, what);
+        }
+
+        using (statement)
+        {
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                if (raw.sqlite3_column_type(statement, 0) == raw.SQLITE_NULL)
+                {
+                    continue;
+                }
+
+                if (!visit(raw.sqlite3_column_blob(statement, 0), raw.sqlite3_column_int64(statement, 1)))
+                {
+                    return;
+                }
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                throw ReadFailure(rc, what);
+            }
+        }
+    }
+
+    private OpenCodeUsageException ReadFailure(int rc, string what)
+    {
+        var message = raw.sqlite3_errmsg(_connection.Handle!).utf8_to_string();
+        return rc switch
+        {
+            raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB => new OpenCodeUsageException("DatabaseCorrupt", FailureKind.InvalidData,
+                $"'{Store.Path}' is damaged: {message}", Store.Path),
+            raw.SQLITE_BUSY or raw.SQLITE_LOCKED => new OpenCodeUsageException("DatabaseBusy", FailureKind.Unavailable,
+                $"'{Store.Path}' is locked by another process; try again when it is released.", Store.Path),
+            _ => new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
+                $"Reading {what} from '{Store.Path}' failed: {message}", Store.Path),
+        };
     }
 
     public void Dispose()
