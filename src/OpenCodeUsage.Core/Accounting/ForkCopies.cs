@@ -37,12 +37,8 @@ internal sealed class ForkCopies
             last = s_last;
         }
 
-        var digests = new Dictionary<string, SessionDigest>(catalog.Sessions.Count, StringComparer.Ordinal);
-        foreach (var session in catalog.Sessions.Values)
-        {
-            digests[session.Id] = catalog.DigestOf(session);
-        }
-
+        // The catalog gives every session its digest and is never changed once read: it is the record to keep.
+        var digests = catalog.Digests;
         var result = last is not null && Carried(last, catalog, digests) is { } carried ? carried : Compute(catalog, remember);
         lock (LastGate)
         {

@@ -3,10 +3,10 @@ using OpenCodeUsage.Storage;
 namespace OpenCodeUsage.Digest;
 
 /// <summary>Turns scanned messages into session digests, one per session, as the rows stream past.</summary>
-internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into) : IMessageSink
+internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowChunks? chunks = null) : IMessageSink
 {
     private readonly NameNumbers _names = new();
-    private readonly RowArena _arena = new();
+    private readonly RowArena _arena = new(chunks);
     private SessionDigest? _last;
 
     public bool NeedsUserDetails(SessionRecord session) => DigestFor(session).FirstAgent is null;
@@ -87,6 +87,7 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into) : IM
             }
             else
             {
+                digest.Rows.Capacity = digest.Rows.Count + part.Rows.Count; // exact: no doubling left behind
                 digest.Rows.AddRange(part.Rows);
             }
         }

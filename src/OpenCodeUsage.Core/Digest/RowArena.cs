@@ -6,10 +6,10 @@ namespace OpenCodeUsage.Digest;
 /// times their size in discarded arrays, most of them on the large object heap where only a full collection
 /// frees them. Here rows go into fixed chunks small enough for the ordinary heap, and are copied once.
 /// </summary>
-internal sealed class RowArena
+internal sealed class RowArena(RowChunks? chunks = null)
 {
-    // 1024 rows of 72 bytes stay under the 85,000-byte threshold of the large object heap.
-    private const int ChunkRows = 1024;
+    private const int ChunkRows = RowChunks.Rows;
+    private readonly RowChunks _chunks = chunks ?? new RowChunks();
 
     private readonly List<AssistantRow[]> _rows = [];
     private readonly List<SessionDigest[]> _owners = [];
@@ -21,8 +21,9 @@ internal sealed class RowArena
     {
         if (_used == ChunkRows)
         {
-            _rows.Add(new AssistantRow[ChunkRows]);
-            _owners.Add(new SessionDigest[ChunkRows]);
+            var (rows, owners) = _chunks.Rent();
+            _rows.Add(rows);
+            _owners.Add(owners);
             _used = 0;
         }
 
@@ -68,6 +69,7 @@ internal sealed class RowArena
                 list.Add(rows[i]);
             }
 
+            _chunks.Return(rows, owners);
             _rows[c] = null!;
             _owners[c] = null!;
         }
@@ -76,5 +78,27 @@ internal sealed class RowArena
         _owners.Clear();
         _used = ChunkRows;
         Count = 0;
+    }
+}
+
+/// <summary>
+/// Chunks handed from one arena to the next during a scan. A slice's chunks live as long as the slice is read,
+/// long enough for the collector to promote them; returned and reused, they stop being garbage that only a full
+/// collection frees. Owner slots are cleared on return so no digest is held past its slice.
+/// </summary>
+internal sealed class RowChunks
+{
+    // 1024 rows stay under the 85,000-byte threshold of the large object heap.
+    public const int Rows = 1024;
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<(AssistantRow[], SessionDigest[])> _free = [];
+
+    public (AssistantRow[] Rows, SessionDigest[] Owners) Rent() =>
+        _free.TryTake(out var chunk) ? chunk : (new AssistantRow[Rows], new SessionDigest[Rows]);
+
+    public void Return(AssistantRow[] rows, SessionDigest[] owners)
+    {
+        Array.Clear(owners);
+        _free.Add((rows, owners));
     }
 }

@@ -4,14 +4,14 @@ using OpenCodeUsage.Discovery;
 namespace OpenCodeUsage.Storage;
 
 /// <summary>What a read found: projects and sessions merged over every store, and each session's digested messages.</summary>
-internal sealed class DataCatalog
+internal sealed class DataCatalog(int capacity = 0)
 {
     public Dictionary<string, ProjectRecord> Projects { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<string, SessionRecord> Sessions { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, SessionRecord> Sessions { get; } = new(capacity, StringComparer.Ordinal);
 
-    /// <summary>The digest of each session, from the store the session is read from.</summary>
-    public Dictionary<string, SessionDigest> Digests { get; } = new(StringComparer.Ordinal);
+    /// <summary>The digest of each session (every session has one), from the store the session is read from.</summary>
+    public Dictionary<string, SessionDigest> Digests { get; } = new(capacity, StringComparer.Ordinal);
 
     public ProjectRecord? ProjectOf(SessionRecord session) =>
         session.ProjectId is { } id && Projects.TryGetValue(id, out var p) ? p : null;
@@ -32,14 +32,14 @@ internal static class DataReader
         Action<ReadProgress>? progress, CancellationToken cancellationToken)
     {
         var stores = ListStores(sources);
-        var catalog = new DataCatalog();
         var digests = new List<(StoreRef Store, StoreDigest Digest)>();
         var strings = new StringPool();
         var done = 0;
         foreach (var store in stores)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Action<long> report = n => progress?.Invoke(new ReadProgress(store.Path, done, stores.Count, catalog.Sessions.Count, n));
+            var sessionsSoFar = digests.Sum(d => d.Digest.SessionRows.Count);
+            Action<long> report = n => progress?.Invoke(new ReadProgress(store.Path, done, stores.Count, sessionsSoFar, n));
             report(0);
             try
             {
@@ -61,6 +61,7 @@ internal static class DataReader
             done++;
         }
 
+        var catalog = new DataCatalog(digests.Sum(d => d.Digest.SessionRows.Count));
         foreach (var (store, digest) in digests)
         {
             Merge(catalog, store, digest);

@@ -20,7 +20,8 @@ internal readonly record struct GroupKey(int Day, int Week, int Month, string? S
         return c;
     });
 
-    public static GroupKey For(IReadOnlyList<UsageGrouping> grouping, in CountedMessage m, UsageReport.ZoneClock clock)
+    // An array, not a list interface: this runs once per message, and an interface's enumerator is an allocation.
+    public static GroupKey For(UsageGrouping[] grouping, in CountedMessage m, UsageReport.ZoneClock clock)
     {
         int day = -1, week = -1, month = -1;
         string? session = null, project = null, provider = null, model = null, agent = null;
@@ -111,15 +112,26 @@ internal sealed class SessionTally(GroupKey key, CountedMessage first)
         var isLong = price.IsLongContext(row.Input, row.CacheRead);
         if (_lastPriced is null || !ReferenceEquals(_lastPriced.Price, price) || _lastPriced.LongContext != isLong)
         {
-            _lastPriced = Priced.Find(p => ReferenceEquals(p.Price, price) && p.LongContext == isLong);
-            if (_lastPriced is null)
-            {
-                _lastPriced = new PricedSums(price, isLong);
-                Priced.Add(_lastPriced);
-            }
+            _lastPriced = FindPriced(price, isLong);
         }
 
         _lastPriced.Add(row.Input, row.Output, row.Reasoning, row.CacheRead, row.CacheWrite);
+    }
+
+    // A loop, not List.Find: a lambda capturing the price would be allocated on every message.
+    private PricedSums FindPriced(ModelPrice price, bool isLong)
+    {
+        foreach (var priced in Priced)
+        {
+            if (ReferenceEquals(priced.Price, price) && priced.LongContext == isLong)
+            {
+                return priced;
+            }
+        }
+
+        var added = new PricedSums(price, isLong);
+        Priced.Add(added);
+        return added;
     }
 }
 

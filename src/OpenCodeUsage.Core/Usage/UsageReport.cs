@@ -49,9 +49,9 @@ public static class UsageReport
         // Each session is tallied on its own, then added to the groups; a session whose part from the last call
         // still holds is not read again, so a change costs the changed sessions, not the whole history.
         var groups = new Dictionary<GroupKey, GroupTally>();
-        var grouping = query.GroupBy.Count == 0 ? [UsageGrouping.Day] : query.GroupBy.Distinct().ToList();
+        UsageGrouping[] grouping = query.GroupBy.Count == 0 ? [UsageGrouping.Day] : query.GroupBy.Distinct().ToArray();
         var clock = new ZoneClock(query.TimeZone);
-        var parts = partsKey is null ? null : new Dictionary<string, SessionPart>(StringComparer.Ordinal);
+        var parts = partsKey is null ? null : new Dictionary<string, SessionPart>(held?.Parts.Count ?? 0, StringComparer.Ordinal);
         var unpriced = new HashSet<(int, int)>();
         SessionPart current = null!;
         GroupKey lastKey = default;
@@ -98,7 +98,10 @@ public static class UsageReport
                     group.Add(tally);
                 }
 
-                unpriced.UnionWith(current.Unpriced);
+                foreach (var model in current.Unpriced)
+                {
+                    unpriced.Add(model);
+                }
                 if (parts is not null)
                 {
                     parts[scope.Session.Id] = current;
