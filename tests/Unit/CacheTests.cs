@@ -361,7 +361,7 @@ public sealed class CacheTests : IDisposable
             .Concat(d.SessionRows.Select(s => $"S|{s with { Store = d.SessionRows[0].Store }}"))
             .Concat(d.Sessions.Values.OrderBy(x => x.SessionId, StringComparer.Ordinal).Select(x =>
                 $"D|{x.SessionId}|{x.MessageCount}|{x.FirstAgent}|{x.Updated}|{x.EventSequence}|{x.Unsettled}|{x.MalformedRows}|{x.SecondaryMessages}|" +
-                string.Join(";", x.Rows.Select(r => $"{r.Id},{r.RowId},{r.Created},{r.Input},{r.Output},{r.Reasoning},{r.CacheRead},{r.CacheWrite},{r.Cost:R},{r.ProviderId},{r.ModelId},{r.AgentName},{r.ErrorName}")))));
+                string.Join(";", x.Rows.Select(r => $"{x.IdOf(r)},{r.RowId},{r.Created},{r.Input},{r.Output},{r.Reasoning},{r.CacheRead},{r.CacheWrite},{r.Cost:R},{r.ProviderId},{r.ModelId},{r.AgentName},{r.ErrorName}")))));
 
     private IReadOnlyList<UsageSummary> RememberedReport(ReadDiagnostics? diagnostics = null) =>
         UsageReport.Summarize(

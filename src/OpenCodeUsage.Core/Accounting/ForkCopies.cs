@@ -198,7 +198,7 @@ internal sealed class ForkCopies
 
         foreach (var group in orphans.GroupBy(s => s.Key))
         {
-            var first = group.MinBy(s => s.Digest.Rows[s.Index].Id ?? string.Empty, StringComparer.Ordinal);
+            var first = group.MinBy(s => s.Digest.IdOf(s.Digest.Rows[s.Index]) ?? string.Empty, StringComparer.Ordinal);
             foreach (var other in group.Where(o => !ReferenceEquals(o.Digest, first.Digest) || o.Index != first.Index))
             {
                 result.MarkCopy(other.Session, other.Digest, other.Index, first.Session);

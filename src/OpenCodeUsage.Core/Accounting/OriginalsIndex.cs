@@ -20,9 +20,15 @@ internal sealed class OriginalsIndex
     private readonly Dictionary<CopyKey, List<SessionRecord>> _found = new();
     private readonly Dictionary<string, (SessionDigest Digest, List<CopyKey> Keys)> _scanned = new(StringComparer.Ordinal);
 
-    private OriginalsIndex(HashSet<CopyKey> wanted)
+    private static readonly List<CopyKey> NoKeys = [];
+
+    /// <summary>Which sessions were scanned with which keys: only for an index kept for the next call.</summary>
+    private readonly bool _keepScanned;
+
+    private OriginalsIndex(HashSet<CopyKey> wanted, bool keepScanned = true)
     {
         _wanted = wanted;
+        _keepScanned = keepScanned;
         _times = wanted.Select(k => k.Created).ToHashSet();
     }
 
@@ -35,7 +41,7 @@ internal sealed class OriginalsIndex
             last = s_last;
         }
 
-        var index = last is not null && wanted.IsSubsetOf(last._wanted) ? last.Update(catalog) : Build(catalog, wanted);
+        var index = last is not null && wanted.IsSubsetOf(last._wanted) ? last.Update(catalog) : Build(catalog, wanted, remember);
         if (remember)
         {
             lock (Gate)
@@ -65,9 +71,9 @@ internal sealed class OriginalsIndex
     private static bool Earlier(SessionRecord a, SessionRecord b) =>
         a.Created != b.Created ? a.Created < b.Created : string.CompareOrdinal(a.Id, b.Id) < 0;
 
-    private static OriginalsIndex Build(DataCatalog catalog, HashSet<CopyKey> wanted)
+    private static OriginalsIndex Build(DataCatalog catalog, HashSet<CopyKey> wanted, bool keepScanned)
     {
-        var index = new OriginalsIndex(wanted);
+        var index = new OriginalsIndex(wanted, keepScanned);
         var sortedTimes = index._times.Order().ToArray();
         foreach (var session in catalog.Sessions.Values)
         {
@@ -105,7 +111,7 @@ internal sealed class OriginalsIndex
 
     private void Scan(SessionRecord session, SessionDigest digest, long[] sortedTimes)
     {
-        var keys = new List<CopyKey>(0);
+        List<CopyKey>? keys = null;
         var (min, max) = digest.CreatedRange();
         var first = Array.BinarySearch(sortedTimes, min);
         // Most sessions are short: one whose rows span no wanted time cannot hold an original.
@@ -118,14 +124,17 @@ internal sealed class OriginalsIndex
                     var key = row.Key;
                     if (_wanted.Contains(key))
                     {
-                        keys.Add(key);
+                        (keys ??= []).Add(key);
                         Add(key, session);
                     }
                 }
             }
         }
 
-        _scanned[session.Id] = (digest, keys);
+        if (_keepScanned)
+        {
+            _scanned[session.Id] = (digest, keys ?? NoKeys);
+        }
     }
 
     private void Add(CopyKey key, SessionRecord session)

@@ -4,26 +4,37 @@ using OpenCodeUsage.Storage;
 namespace OpenCodeUsage.Digest;
 
 /// <summary>
-/// What accounting needs of one assistant message, without its JSON: 72 bytes instead of kilobytes, so a
-/// million messages fit in memory and in the on-disk cache. Output is stored without reasoning. The message
-/// id is kept only where it is needed at once (legacy files, fork-copy suspects); database rows keep their
-/// rowid, through which the id is found when a per-message report asks for it.
+/// What accounting needs of one assistant message, without its JSON: 52 bytes instead of kilobytes, so a million
+/// messages fit in memory and in the on-disk cache. Output is stored without reasoning. Names are kept as two
+/// pair numbers (provider and model, agent and error). A database row keeps its rowid, through which its id is
+/// found when a per-message report asks; the few ids kept outright (legacy files, fork-copy suspects) are in the
+/// digest's <see cref="SessionDigest.IdOf"/>.
 /// </summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 4)]
 internal struct AssistantRow
 {
     public long Created;
+
+    /// <summary>The message table's rowid; negative for rows of legacy files, numbered in the order read.</summary>
     public long RowId;
-    public string? Id;
+
+    public double Cost;
     public int Input;
     public int Output;
     public int Reasoning;
     public int CacheRead;
     public int CacheWrite;
-    public double Cost;
-    public int Provider;
-    public int Model;
-    public int Agent;
-    public int Error;
+
+    /// <summary>The provider and model, as one <see cref="Names.Pair"/>.</summary>
+    public int ModelPair;
+
+    /// <summary>The agent and error, as one <see cref="Names.Pair"/>.</summary>
+    public int AgentPair;
+
+    public readonly int Provider => Names.First(ModelPair);
+    public readonly int Model => Names.Second(ModelPair);
+    public readonly int Agent => Names.First(AgentPair);
+    public readonly int Error => Names.Second(AgentPair);
 
     public readonly string? ProviderId => Names.Name(Provider);
     public readonly string? ModelId => Names.Name(Model);

@@ -7,6 +7,7 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
 {
     private readonly NameNumbers _names = new();
     private readonly RowArena _arena = new(chunks);
+    private long _legacyRows;
     private SessionDigest? _last;
 
     public bool NeedsUserDetails(SessionRecord session) => DigestFor(session).FirstAgent is null;
@@ -27,21 +28,28 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
             return;
         }
 
+        if (rowId < 0)
+        {
+            rowId = long.MinValue + ++_legacyRows; // legacy rows have no rowid: numbered in the order read, below every real one
+        }
+
+        if ((rowId < 0 || message.Created < session.Created) && messageId is not null)
+        {
+            digest.KeepId(rowId, messageId);
+        }
+
         _arena.Add(digest, new AssistantRow
         {
             Created = message.Created,
             RowId = rowId,
-            Id = rowId < 0 || message.Created < session.Created ? messageId : null,
             Input = AssistantRow.Clamp(message.Input),
             Output = AssistantRow.Clamp(message.OutputWithoutReasoning),
             Reasoning = AssistantRow.Clamp(message.Reasoning),
             CacheRead = AssistantRow.Clamp(message.CacheRead),
             CacheWrite = AssistantRow.Clamp(message.CacheWrite),
             Cost = message.Cost,
-            Provider = _names.Number(message.ProviderId),
-            Model = _names.Number(message.ModelId),
-            Agent = _names.Number(message.EffectiveAgent),
-            Error = _names.Number(message.ErrorName),
+            ModelPair = _names.Pair(message.ProviderId, message.ModelId),
+            AgentPair = _names.Pair(message.EffectiveAgent, message.ErrorName),
         });
         // A reply still streaming has no completion time, finish or error yet; its figures will change.
         if (message.Completed == 0 && message.Finish is null && message.ErrorName is null)
@@ -61,6 +69,19 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
         return digest;
     }
 
+    /// <summary>After a parallel scan: a scanned session's digest gets its event sequence, a session without rows an empty digest.</summary>
+    public void Settle(SessionRecord session, long eventSequence)
+    {
+        if (into.TryGetValue(session.Id, out var digest))
+        {
+            digest.EventSequence = eventSequence;
+        }
+        else
+        {
+            Reset(session, eventSequence);
+        }
+    }
+
     /// <summary>Ends the scan: every row read is placed in its session's digest. Call before the digests are read.</summary>
     public void Complete() => _arena.MoveToSessions();
 
@@ -75,6 +96,11 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
             {
                 into[id] = part;
                 continue;
+            }
+
+            foreach (var (rowId, messageId) in part.Ids ?? [])
+            {
+                digest.KeepId(rowId, messageId);
             }
 
             digest.MessageCount += part.MessageCount;
@@ -114,6 +140,29 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
     /// <summary>Numbers names with a one-entry memo: consecutive rows nearly always repeat the same model and agent.</summary>
     private sealed class NameNumbers
     {
+        private (string?, string?) _lastPairNames = ("\0", "\0");
+        private int _lastPair;
+        private (string?, string?) _secondPairNames = ("\0", "\0");
+        private int _secondPair;
+
+        public int Pair(string? first, string? second)
+        {
+            if (ReferenceEquals(first, _lastPairNames.Item1) && ReferenceEquals(second, _lastPairNames.Item2))
+            {
+                return _lastPair;
+            }
+
+            if (ReferenceEquals(first, _secondPairNames.Item1) && ReferenceEquals(second, _secondPairNames.Item2))
+            {
+                return _secondPair;
+            }
+
+            (_secondPairNames, _secondPair) = (_lastPairNames, _lastPair);
+            _lastPairNames = (first, second);
+            _lastPair = Names.Pair(Number(first), Number(second));
+            return _lastPair;
+        }
+
         private string? _lastName;
         private int _lastNumber = Names.None;
         private string? _secondName;

@@ -109,7 +109,7 @@ internal static class DigestLayout
 
         var buffer = new StoredRow[RowsPerRead];
         var filled = 0;
-        var ids = new List<(int Session, int Row, string Id)>();
+        var ids = new List<(int Session, long RowId, string Id)>();
         for (var i = 0; i < sessions.Count; i++)
         {
             var rows = CollectionsMarshal.AsSpan(sessions[i].Rows);
@@ -122,10 +122,6 @@ internal static class DigestLayout
                     CacheRead = row.CacheRead, CacheWrite = row.CacheWrite, Cost = row.Cost,
                     Provider = NameRef(row.Provider), Model = NameRef(row.Model), Agent = NameRef(row.Agent), Error = NameRef(row.Error),
                 };
-                if (row.Id is not null)
-                {
-                    ids.Add((i, j, row.Id));
-                }
 
                 if (filled == buffer.Length)
                 {
@@ -136,11 +132,19 @@ internal static class DigestLayout
         }
 
         w.Write(MemoryMarshal.AsBytes(buffer.AsSpan(0, filled)));
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            foreach (var (rowId, id) in sessions[i].Ids ?? [])
+            {
+                ids.Add((i, rowId, id));
+            }
+        }
+
         w.Write(ids.Count);
-        foreach (var (session, row, id) in ids)
+        foreach (var (session, rowId, id) in ids)
         {
             w.Write(session);
-            w.Write(row);
+            w.Write(rowId);
             w.Write(id);
         }
     }
@@ -243,7 +247,7 @@ internal static class DigestLayout
                 {
                     RowId = stored.RowId, Created = stored.Created, Input = stored.Input, Output = stored.Output,
                     Reasoning = stored.Reasoning, CacheRead = stored.CacheRead, CacheWrite = stored.CacheWrite, Cost = stored.Cost,
-                    Provider = Number(stored.Provider), Model = Number(stored.Model), Agent = Number(stored.Agent), Error = Number(stored.Error),
+                    ModelPair = Names.Pair(Number(stored.Provider), Number(stored.Model)), AgentPair = Names.Pair(Number(stored.Agent), Number(stored.Error)),
                 });
             }
         }
@@ -251,8 +255,13 @@ internal static class DigestLayout
         var ids = Count(r);
         for (var i = 0; i < ids; i++)
         {
-            var (session, row, id) = (r.ReadInt32(), r.ReadInt32(), r.ReadString());
-            CollectionsMarshal.AsSpan(sessions[session].Rows)[row].Id = id;
+            var (session, rowId, id) = (r.ReadInt32(), r.ReadInt64(), r.ReadString());
+            if (session < 0 || session >= sessions.Length)
+            {
+                throw new InvalidDataException("A message id of a digest file names no session.");
+            }
+
+            sessions[session].KeepId(rowId, id);
         }
 
         return digest;

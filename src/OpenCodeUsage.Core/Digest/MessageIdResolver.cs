@@ -14,11 +14,16 @@ internal sealed class MessageIdResolver : IDisposable
     private string? _session;
     private Dictionary<long, string> _ids = [];
 
-    public string Resolve(SessionRecord session, in AssistantRow row)
+    public string Resolve(SessionRecord session, SessionDigest digest, in AssistantRow row)
     {
-        if (row.Id is not null || row.RowId < 0)
+        if (digest.IdOf(row) is { } known)
         {
-            return row.Id ?? string.Empty;
+            return known;
+        }
+
+        if (row.RowId < 0)
+        {
+            return string.Empty;
         }
 
         if (_session != session.Id)

@@ -39,4 +39,33 @@ internal static class Names
     }
 
     public static string? Name(int number) => number < 0 ? null : Volatile.Read(ref s_names)[number];
+
+    private static readonly Dictionary<(int, int), int> PairNumbers = [];
+    private static (int First, int Second)[] s_pairs = new (int, int)[64];
+
+    /// <summary>One number for two names (a provider and a model, an agent and an error): a row holds half as many.</summary>
+    public static int Pair(int first, int second)
+    {
+        lock (Gate)
+        {
+            if (PairNumbers.TryGetValue((first, second), out var number))
+            {
+                return number;
+            }
+
+            number = PairNumbers.Count;
+            if (number == s_pairs.Length)
+            {
+                Array.Resize(ref s_pairs, number * 2);
+            }
+
+            s_pairs[number] = (first, second);
+            PairNumbers[(first, second)] = number;
+            return number;
+        }
+    }
+
+    public static int First(int pair) => Volatile.Read(ref s_pairs)[pair].First;
+
+    public static int Second(int pair) => Volatile.Read(ref s_pairs)[pair].Second;
 }

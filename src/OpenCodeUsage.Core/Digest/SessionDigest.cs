@@ -16,6 +16,13 @@ internal sealed class SessionDigest
     /// <summary>Set only while the digest is built (a parallel scan hands a slice's list over whole).</summary>
     public List<AssistantRow> Rows { get; set; } = [];
 
+    /// <summary>Message ids kept outright, by row id: rows of legacy files, and rows created before their session (fork-copy suspects).</summary>
+    public Dictionary<long, string>? Ids { get; set; }
+
+    public string? IdOf(in AssistantRow row) => Ids is { } ids && ids.TryGetValue(row.RowId, out var id) ? id : null;
+
+    public void KeepId(long rowId, string id) => (Ids ??= [])[rowId] = id;
+
     /// <summary>The session row's time_updated when digested.</summary>
     public long Updated { get; set; }
 

@@ -82,21 +82,31 @@ internal static class SqliteDigester
             toScan = sessions;
         }
 
-        foreach (var session in toScan)
+        var whole = toScan.Count > sessions.Count * FullScanShare;
+        var parallel = whole && digest.MaxRowId >= ParallelScan.MinimumRows && Environment.ProcessorCount > 1;
+        if (!parallel)
         {
-            builder.Reset(session, events.GetValueOrDefault(session.Id, -1));
+            foreach (var session in toScan)
+            {
+                builder.Reset(session, events.GetValueOrDefault(session.Id, -1));
+            }
         }
 
         if (toScan.Count > 0)
         {
             var owners = new SessionOwners(toScan);
-            if (toScan.Count <= sessions.Count * FullScanShare)
+            if (!whole)
             {
                 sqlite.ScanMessages(owners, builder, strings, progress, cancellationToken, owners.Ids);
             }
-            else if (digest.MaxRowId >= ParallelScan.MinimumRows && Environment.ProcessorCount > 1)
+            else if (parallel)
             {
                 ParallelScan.Run(store, sqlite, digest.MaxRowId, owners, builder, progress, cancellationToken);
+                // The slices made the digests: empty ones made first would only wait through the scan to be replaced.
+                foreach (var session in toScan)
+                {
+                    builder.Settle(session, events.GetValueOrDefault(session.Id, -1));
+                }
             }
             else
             {

@@ -134,7 +134,7 @@ public static class UsageReport
             emit(new UsageRecord
             {
                 SessionId = counted.Session.Id,
-                MessageId = ids.Resolve(counted.Session, row),
+                MessageId = ids.Resolve(counted.Session, counted.Digest, row),
                 Time = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(row.Created), query.TimeZone),
                 Title = counted.Session.Title,
                 Project = counted.Project?.DisplayName,

@@ -8,7 +8,7 @@ namespace OpenCodeUsage.Usage;
 
 /// <summary>One assistant message that passed the query's filters, with what is known about its session.</summary>
 internal readonly record struct CountedMessage(
-    SessionRecord Session, ProjectRecord? Project, AssistantRow Row, bool IsForkCopy, ModelPrice? Price)
+    SessionRecord Session, ProjectRecord? Project, SessionDigest Digest, AssistantRow Row, bool IsForkCopy, ModelPrice? Price)
 {
     public decimal? EstimatedCost => Price?.Estimate(Row.Input, Row.Output, Row.Reasoning, Row.CacheRead, Row.CacheWrite);
 }
@@ -99,7 +99,7 @@ internal sealed class UsageScan
                     continue;
                 }
 
-                consume(new CountedMessage(session, project, row, isCopy, scan.PriceOf(row)));
+                consume(new CountedMessage(session, project, digest, row, isCopy, scan.PriceOf(row)));
             }
 
             end(scope);
