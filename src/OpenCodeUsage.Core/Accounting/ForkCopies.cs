@@ -151,7 +151,7 @@ internal sealed class ForkCopies
             return false;
         }
 
-        foreach (ref readonly var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(digest.Rows))
+        foreach (ref readonly var row in digest.Rows.AsSpan())
         {
             if (row.Created >= session.Created && suspectTimes.Contains(row.Created))
             {
@@ -165,7 +165,14 @@ internal sealed class ForkCopies
     private static ForkCopies Compute(DataCatalog catalog, bool remember)
     {
         var result = new ForkCopies();
-        var suspects = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>();
+        // Counted first, so the list (large: every copied row) is made once at its size.
+        var count = 0;
+        foreach (var session in catalog.Sessions.Values)
+        {
+            count += catalog.DigestOf(session).CreatedBefore(session.Created).Length;
+        }
+
+        var suspects = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>(count);
         foreach (var session in catalog.Sessions.Values)
         {
             // Digests never change once built, so each keeps its own suspects: a repeated call costs a lookup per session.
@@ -181,8 +188,15 @@ internal sealed class ForkCopies
             return result;
         }
 
-        result._suspectTimes = suspects.Select(s => s.Key.Created).ToHashSet();
-        var originals = OriginalsIndex.For(catalog, suspects.Select(s => s.Key).ToHashSet(), remember);
+        result._suspectTimes = new HashSet<long>(suspects.Count);
+        var keys = new HashSet<CopyKey>(suspects.Count);
+        foreach (var suspect in suspects)
+        {
+            result._suspectTimes.Add(suspect.Key.Created);
+            keys.Add(suspect.Key);
+        }
+
+        var originals = OriginalsIndex.For(catalog, keys, remember);
         var orphans = new List<(SessionRecord Session, SessionDigest Digest, int Index, CopyKey Key)>();
         foreach (var suspect in suspects)
         {

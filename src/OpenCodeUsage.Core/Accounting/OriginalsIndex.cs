@@ -17,7 +17,7 @@ internal sealed class OriginalsIndex
 
     private readonly HashSet<CopyKey> _wanted;
     private readonly HashSet<long> _times;
-    private readonly Dictionary<CopyKey, List<SessionRecord>> _found = new();
+    private readonly Dictionary<CopyKey, List<SessionRecord>> _found;
     private readonly Dictionary<string, (SessionDigest Digest, List<CopyKey> Keys)> _scanned = new(StringComparer.Ordinal);
 
     private static readonly List<CopyKey> NoKeys = [];
@@ -29,6 +29,7 @@ internal sealed class OriginalsIndex
     {
         _wanted = wanted;
         _keepScanned = keepScanned;
+        _found = new Dictionary<CopyKey, List<SessionRecord>>(wanted.Count);
         _times = wanted.Select(k => k.Created).ToHashSet();
     }
 
@@ -117,7 +118,7 @@ internal sealed class OriginalsIndex
         // Most sessions are short: one whose rows span no wanted time cannot hold an original.
         if (first >= 0 || (~first < sortedTimes.Length && sortedTimes[~first] <= max))
         {
-            foreach (ref readonly var row in CollectionsMarshal.AsSpan(digest.Rows))
+            foreach (ref readonly var row in digest.Rows.AsSpan())
             {
                 if (row.Created >= session.Created && _times.Contains(row.Created))
                 {

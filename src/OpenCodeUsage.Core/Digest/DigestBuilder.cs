@@ -14,9 +14,6 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
 
     public void CountUserMessage(SessionRecord session) => DigestFor(session).MessageCount++;
 
-    /// <summary>Sessions that received at least one message in this scan.</summary>
-    public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
-
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Accept(SessionRecord session, string? messageId, long rowId, ref MessagePayload message)
     {
@@ -91,7 +88,6 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
         Complete();
         foreach (var (id, part) in slice)
         {
-            Touched.Add(id);
             if (!into.TryGetValue(id, out var digest))
             {
                 into[id] = part;
@@ -107,21 +103,13 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
             digest.FirstAgent ??= part.FirstAgent;
             digest.MalformedRows += part.MalformedRows;
             digest.Unsettled |= part.Unsettled;
-            if (digest.Rows.Count == 0)
-            {
-                digest.Rows = part.Rows; // the usual case: the session's rows all lie in later slices
-            }
-            else
-            {
-                digest.Rows.Capacity = digest.Rows.Count + part.Rows.Count; // exact: no doubling left behind
-                digest.Rows.AddRange(part.Rows);
-            }
+            // The usual case: the session's rows all lie in one slice, and its array is taken as it is.
+            digest.Rows = RowArrays.Concat(digest.Rows, part.Rows);
         }
     }
 
     private SessionDigest DigestFor(SessionRecord session)
     {
-        Touched.Add(session.Id);
         if (_last is not null && _last.SessionId == session.Id)
         {
             return _last;

@@ -104,7 +104,7 @@ internal static class DigestLayout
             w.Write(d.Unsettled);
             w.Write(d.MalformedRows);
             w.Write(d.SecondaryMessages);
-            w.Write(d.Rows.Count);
+            w.Write(d.Rows.Length);
         }
 
         var buffer = new StoredRow[RowsPerRead];
@@ -112,7 +112,7 @@ internal static class DigestLayout
         var ids = new List<(int Session, long RowId, string Id)>();
         for (var i = 0; i < sessions.Count; i++)
         {
-            var rows = CollectionsMarshal.AsSpan(sessions[i].Rows);
+            var rows = sessions[i].Rows.AsSpan();
             for (var j = 0; j < rows.Length; j++)
             {
                 ref readonly var row = ref rows[j];
@@ -221,7 +221,7 @@ internal static class DigestLayout
                 MalformedRows = r.ReadInt32(),
                 SecondaryMessages = r.ReadInt32(),
             };
-            session.Rows.Capacity = Count(r);
+            session.Rows = RowArrays.Allocate(Count(r));
             sessions[i] = session;
             digest.Sessions[session.SessionId] = session;
         }
@@ -229,10 +229,10 @@ internal static class DigestLayout
         var buffer = new StoredRow[RowsPerRead];
         var bytes = MemoryMarshal.AsBytes(buffer.AsSpan());
         int available = 0, next = 0;
-        var remaining = sessions.Sum(s => (long)s.Rows.Capacity);
+        var remaining = sessions.Sum(s => (long)s.Rows.Length);
         foreach (var session in sessions)
         {
-            for (var left = session.Rows.Capacity; left > 0; left--)
+            for (var at = 0; at < session.Rows.Length; at++)
             {
                 if (next == available)
                 {
@@ -243,12 +243,12 @@ internal static class DigestLayout
                 }
 
                 ref readonly var stored = ref buffer[next++];
-                session.Rows.Add(new AssistantRow
+                session.Rows[at] = new AssistantRow
                 {
                     RowId = stored.RowId, Created = stored.Created, Input = stored.Input, Output = stored.Output,
                     Reasoning = stored.Reasoning, CacheRead = stored.CacheRead, CacheWrite = stored.CacheWrite, Cost = stored.Cost,
                     ModelPair = Names.Pair(Number(stored.Provider), Number(stored.Model)), AgentPair = Names.Pair(Number(stored.Agent), Number(stored.Error)),
-                });
+                };
             }
         }
 

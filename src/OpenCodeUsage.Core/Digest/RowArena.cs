@@ -52,6 +52,9 @@ internal sealed class RowArena(RowChunks? chunks = null)
             }
         }
 
+        // Where the next row of each session goes; its exact array is made when its first row arrives, so
+        // arrays are made as chunks are let go.
+        var next = new Dictionary<SessionDigest, int>(needed.Count, ReferenceEqualityComparer.Instance);
         for (var c = 0; c < _rows.Count; c++)
         {
             var rows = _rows[c];
@@ -59,14 +62,17 @@ internal sealed class RowArena(RowChunks? chunks = null)
             var used = c == _rows.Count - 1 ? _used : ChunkRows;
             for (var i = 0; i < used; i++)
             {
-                var list = owners[i].Rows;
-                // Sized once, when the session's first row arrives, so the exact arrays are made as chunks are let go.
-                if (needed.Remove(owners[i], out var count))
+                var owner = owners[i];
+                if (!next.TryGetValue(owner, out var at))
                 {
-                    list.Capacity = list.Count + count;
+                    var kept = owner.Rows;
+                    owner.Rows = RowArrays.Allocate(kept.Length + needed[owner]);
+                    kept.CopyTo(owner.Rows, 0);
+                    at = kept.Length;
                 }
 
-                list.Add(rows[i]);
+                owner.Rows[at] = rows[i];
+                next[owner] = at + 1;
             }
 
             _chunks.Return(rows, owners);

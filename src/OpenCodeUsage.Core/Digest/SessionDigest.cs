@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OpenCodeUsage.Accounting;
 
 namespace OpenCodeUsage.Digest;
@@ -13,8 +14,11 @@ internal sealed class SessionDigest
     /// <summary>The agent of the session's first message that names one.</summary>
     public string? FirstAgent { get; set; }
 
-    /// <summary>Set only while the digest is built (a parallel scan hands a slice's list over whole).</summary>
-    public List<AssistantRow> Rows { get; set; } = [];
+    /// <summary>
+    /// The session's assistant rows, in the order read; set only while the digest is built. An exact array from
+    /// <see cref="RowArrays"/>: no list around it, nothing to spare.
+    /// </summary>
+    public AssistantRow[] Rows { get; set; } = [];
 
     /// <summary>Message ids kept outright, by row id: rows of legacy files, and rows created before their session (fork-copy suspects).</summary>
     public Dictionary<long, string>? Ids { get; set; }
@@ -38,7 +42,8 @@ internal sealed class SessionDigest
     /// <summary>Rows read from a table other than <c>message</c> (newer builds), so counts can be checked against it.</summary>
     public int SecondaryMessages { get; set; }
 
-    private TokenTotals? _totals;
+    // Boxed: worked out for few sessions in most calls, so most digests hold a null, not a struct's worth of zeros.
+    private StrongBox<TokenTotals>? _totals;
     private int _latest = -2;
     private (long Min, long Max)? _createdRange;
     private (long SessionCreated, int[] Indexes)? _suspects;
@@ -52,13 +57,13 @@ internal sealed class SessionDigest
         }
 
         long min = long.MaxValue, max = long.MinValue;
-        foreach (ref readonly var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Rows))
+        foreach (ref readonly var row in Rows.AsSpan())
         {
             min = Math.Min(min, row.Created);
             max = Math.Max(max, row.Created);
         }
 
-        var range = Rows.Count == 0 ? (0L, -1L) : (min, max);
+        var range = Rows.Length == 0 ? (0L, -1L) : (min, max);
         _createdRange = range;
         return range;
     }
@@ -72,7 +77,7 @@ internal sealed class SessionDigest
         }
 
         var indexes = new List<int>();
-        var rows = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Rows);
+        var rows = Rows.AsSpan();
         for (var i = 0; i < rows.Length; i++)
         {
             if (rows[i].Created < sessionCreated)
@@ -94,16 +99,16 @@ internal sealed class SessionDigest
     {
         if (_totals is { } known)
         {
-            return known;
+            return known.Value;
         }
 
         var totals = default(TokenTotals);
-        foreach (ref readonly var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Rows))
+        foreach (ref readonly var row in Rows.AsSpan())
         {
             totals.Add(row);
         }
 
-        _totals = totals;
+        _totals = new StrongBox<TokenTotals>(totals);
         return totals;
     }
 
@@ -113,7 +118,7 @@ internal sealed class SessionDigest
         if (_latest == -2)
         {
             _latest = -1;
-            for (var i = 0; i < Rows.Count; i++)
+            for (var i = 0; i < Rows.Length; i++)
             {
                 // Rows come in rowid order from a full scan and in time order from a session's index: ties on the
                 // time go to the row written last either way.
@@ -126,5 +131,36 @@ internal sealed class SessionDigest
         }
 
         return _latest < 0 ? null : Rows[_latest];
+    }
+}
+
+/// <summary>
+/// Where digest rows live: exact arrays on the pinned object heap. Rows are the bulk of a large digest and live
+/// as long as it does; born in the ordinary heap they would be copied from generation to generation while a scan
+/// runs, and held twice meanwhile. The pinned heap takes them straight into the long-lived generation. They hold
+/// no references, so pinning costs the collector nothing.
+/// </summary>
+internal static class RowArrays
+{
+    public static AssistantRow[] Allocate(int length) =>
+        length == 0 ? [] : GC.AllocateUninitializedArray<AssistantRow>(length, pinned: true);
+
+    /// <summary><paramref name="first"/> followed by <paramref name="second"/>, in a new exact array.</summary>
+    public static AssistantRow[] Concat(AssistantRow[] first, AssistantRow[] second)
+    {
+        if (first.Length == 0)
+        {
+            return second;
+        }
+
+        if (second.Length == 0)
+        {
+            return first;
+        }
+
+        var rows = Allocate(first.Length + second.Length);
+        first.CopyTo(rows, 0);
+        second.CopyTo(rows, first.Length);
+        return rows;
     }
 }

@@ -38,7 +38,8 @@ internal static class SqliteDigester
 
         var sessions = comparable ? RefreshSessions(sqlite, previous!.SessionRows, store) : sqlite.ReadSessions();
         sqlite.EnsureMessagesReadable(sessions.Count);
-        var eventRows = ReadEventRows(sqlite);
+        var everySession = new SessionOwners(sessions);
+        var eventRows = ReadEventRows(sqlite, everySession);
         var digest = new StoreDigest
         {
             Path = store.Path,
@@ -48,6 +49,7 @@ internal static class SqliteDigester
             ProjectRows = sqlite.ReadProjects(),
             SessionRows = sessions,
             EventRows = eventRows,
+            Sessions = new Dictionary<string, SessionDigest>(sessions.Count, StringComparer.Ordinal),
         };
         var events = new Dictionary<string, long>(eventRows.Keys.Length, StringComparer.Ordinal);
         for (var i = 0; i < eventRows.Keys.Length; i++)
@@ -94,7 +96,7 @@ internal static class SqliteDigester
 
         if (toScan.Count > 0)
         {
-            var owners = new SessionOwners(toScan);
+            var owners = ReferenceEquals(toScan, sessions) ? everySession : new SessionOwners(toScan);
             if (!whole)
             {
                 sqlite.ScanMessages(owners, builder, strings, progress, cancellationToken, owners.Ids);
@@ -291,13 +293,14 @@ internal static class SqliteDigester
     }
 
     /// <summary>The event_sequence rows (OpenCode 1.17 and later) in table order; empty where there are none.</summary>
-    private static KeyedNumbers ReadEventRows(SqliteStore sqlite)
+    private static KeyedNumbers ReadEventRows(SqliteStore sqlite, SessionOwners sessions)
     {
         var keys = new List<string>();
         var numbers = new List<long>();
         sqlite.ReadEventSequences((key, number) =>
         {
-            keys.Add(System.Text.Encoding.UTF8.GetString(key));
+            // Nearly every aggregate is a session: its id is the session's string, not another copy.
+            keys.Add(sessions.Find(key)?.Id ?? System.Text.Encoding.UTF8.GetString(key));
             numbers.Add(number);
             return true;
         });
@@ -308,7 +311,8 @@ internal static class SqliteDigester
     private static void ScanSecondaryTables(SqliteStore sqlite, IEnumerable<SessionRecord> scanned, SessionOwners owner,
         DigestBuilder builder, StoreDigest digest, StringPool strings, CancellationToken cancellationToken)
     {
-        var empty = scanned.Where(s => !builder.Touched.Contains(s.Id)).Select(s => s.Id).ToList();
+        var empty = scanned.Where(s => !digest.Sessions.TryGetValue(s.Id, out var d) || (d.MessageCount == 0 && d.MalformedRows == 0))
+            .Select(s => s.Id).ToList();
         foreach (var table in empty.Count == 0 ? [] : sqlite.SecondaryMessageTables())
         {
             sqlite.ScanSecondaryMessages(table, owner, new SecondaryCounter(builder, digest.Sessions), strings, cancellationToken, empty);

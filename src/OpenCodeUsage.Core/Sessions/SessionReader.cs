@@ -92,7 +92,7 @@ public static class SessionReader
         if (forks.HasCopies(digest))
         {
             own = default;
-            for (var i = 0; i < digest.Rows.Count; i++)
+            for (var i = 0; i < digest.Rows.Length; i++)
             {
                 if (!forks.IsCopy(digest, i))
                 {

@@ -4,14 +4,14 @@ using OpenCodeUsage.Discovery;
 namespace OpenCodeUsage.Storage;
 
 /// <summary>What a read found: projects and sessions merged over every store, and each session's digested messages.</summary>
-internal sealed class DataCatalog(int capacity = 0)
+internal sealed class DataCatalog(int capacity = 0, Dictionary<string, SessionDigest>? digests = null)
 {
     public Dictionary<string, ProjectRecord> Projects { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, SessionRecord> Sessions { get; } = new(capacity, StringComparer.Ordinal);
 
     /// <summary>The digest of each session (every session has one), from the store the session is read from.</summary>
-    public Dictionary<string, SessionDigest> Digests { get; } = new(capacity, StringComparer.Ordinal);
+    public Dictionary<string, SessionDigest> Digests { get; } = digests ?? new(capacity, StringComparer.Ordinal);
 
     public ProjectRecord? ProjectOf(SessionRecord session) =>
         session.ProjectId is { } id && Projects.TryGetValue(id, out var p) ? p : null;
@@ -61,7 +61,12 @@ internal static class DataReader
             done++;
         }
 
-        var catalog = new DataCatalog(digests.Sum(d => d.Digest.SessionRows.Count));
+        // One database whose digest covers exactly its sessions (the usual case): its digests are the catalog's.
+        var only = digests.Count == 1 ? digests[0].Digest : null;
+        var shared = only is not null && only.Sessions.Count == only.SessionRows.Count && only.SessionRows.TrueForAll(s => only.Sessions.ContainsKey(s.Id))
+            ? only.Sessions
+            : null;
+        var catalog = new DataCatalog(digests.Sum(d => d.Digest.SessionRows.Count), shared);
         foreach (var (store, digest) in digests)
         {
             Merge(catalog, store, digest);
@@ -120,7 +125,10 @@ internal static class DataReader
             if (!catalog.Sessions.TryGetValue(session.Id, out var known) || Prefer(session, known))
             {
                 catalog.Sessions[session.Id] = session;
-                catalog.Digests[session.Id] = digest.Sessions.TryGetValue(session.Id, out var d) ? d : new SessionDigest { SessionId = session.Id };
+                if (!ReferenceEquals(catalog.Digests, digest.Sessions))
+                {
+                    catalog.Digests[session.Id] = digest.Sessions.TryGetValue(session.Id, out var d) ? d : new SessionDigest { SessionId = session.Id };
+                }
             }
         }
     }

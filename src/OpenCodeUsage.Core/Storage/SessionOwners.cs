@@ -6,34 +6,52 @@ namespace OpenCodeUsage.Storage;
 /// </summary>
 internal sealed class SessionOwners
 {
-    private readonly Dictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, SessionRecord[]> _byHash = new();
+    private readonly List<string> _ids;
+    private readonly Dictionary<int, SessionRecord> _byHash;
 
-    public SessionOwners(IEnumerable<SessionRecord> sessions)
+    /// <summary>Sessions whose UTF-8 hashes to one already taken: next to none, so kept aside.</summary>
+    private readonly List<(int Hash, SessionRecord Session)> _sharedHashes = [];
+
+    public SessionOwners(IReadOnlyCollection<SessionRecord> sessions)
     {
+        _ids = new List<string>(sessions.Count);
+        _byHash = new Dictionary<int, SessionRecord>(sessions.Count);
         foreach (var session in sessions)
         {
-            if (!_sessions.TryAdd(session.Id, session))
+            var hash = Utf8Text.Hash(session.Id);
+            if (_byHash.TryGetValue(hash, out var taken))
             {
-                continue;
+                if (taken.Id == session.Id || _sharedHashes.Exists(s => s.Session.Id == session.Id))
+                {
+                    continue; // named twice: read once
+                }
+
+                _sharedHashes.Add((hash, session));
+            }
+            else
+            {
+                _byHash[hash] = session;
             }
 
-            var hash = Utf8Text.Hash(session.Id);
-            _byHash[hash] = _byHash.TryGetValue(hash, out var same) ? [.. same, session] : [session];
+            _ids.Add(session.Id);
         }
     }
 
-    public IReadOnlyCollection<string> Ids => _sessions.Keys;
-
-    public SessionRecord? Find(string id) => _sessions.GetValueOrDefault(id);
+    public IReadOnlyCollection<string> Ids => _ids;
 
     public SessionRecord? Find(ReadOnlySpan<byte> utf8)
     {
-        if (_byHash.TryGetValue(Utf8Text.Hash(utf8), out var candidates))
+        var hash = Utf8Text.Hash(utf8);
+        if (_byHash.TryGetValue(hash, out var session))
         {
-            foreach (var candidate in candidates)
+            if (Utf8Text.Same(session.Id, utf8))
             {
-                if (Utf8Text.Same(candidate.Id, utf8))
+                return session;
+            }
+
+            foreach (var (other, candidate) in _sharedHashes)
+            {
+                if (other == hash && Utf8Text.Same(candidate.Id, utf8))
                 {
                     return candidate;
                 }
@@ -41,6 +59,17 @@ internal sealed class SessionOwners
         }
 
         // Bytes that are not valid UTF-8 hash unlike the text they decode to (with U+FFFD, as the session id was read).
-        return System.Text.Ascii.IsValid(utf8) ? null : Find(System.Text.Encoding.UTF8.GetString(utf8));
+        return System.Text.Ascii.IsValid(utf8) ? null : FindDecoded(System.Text.Encoding.UTF8.GetString(utf8));
+    }
+
+    private SessionRecord? FindDecoded(string id)
+    {
+        var hash = Utf8Text.Hash(id);
+        if (_byHash.TryGetValue(hash, out var session) && session.Id == id)
+        {
+            return session;
+        }
+
+        return _sharedHashes.FirstOrDefault(s => s.Hash == hash && s.Session.Id == id).Session;
     }
 }

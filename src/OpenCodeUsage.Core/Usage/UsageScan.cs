@@ -86,8 +86,8 @@ internal sealed class UsageScan
 
             var rows = digest.Rows;
             IEnumerable<int> indexes = ordered
-                ? Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Created).ThenBy(i => rows[i].RowId)
-                : Enumerable.Range(0, rows.Count);
+                ? Enumerable.Range(0, rows.Length).OrderBy(i => rows[i].Created).ThenBy(i => rows[i].RowId)
+                : Enumerable.Range(0, rows.Length);
 
             var hasCopies = forks.HasCopies(digest);
             foreach (var i in indexes)
