@@ -16,6 +16,14 @@ internal sealed class SqliteStore : IDisposable
     {
         Store = store;
         _connection = connection;
+        // A scan reads each page once: SQLite's default 2 MB page cache per connection would only hold pages
+        // already read. The upper levels of the trees still fit.
+        using (var cache = connection.CreateCommand())
+        {
+            cache.CommandText = "PRAGMA cache_size = -256";
+            cache.ExecuteNonQuery();
+        }
+
         // Deferred: a plain BEGIN takes a write lock in Microsoft.Data.Sqlite; we only ever read.
         _snapshot = connection.BeginTransaction(deferred: true);
         Schema = DatabaseSchema.Read(connection);
