@@ -58,7 +58,12 @@ internal sealed class OriginalsIndex
     public SessionRecord? OriginalOf(CopyKey key, SessionRecord except)
     {
         SessionRecord? best = null;
-        foreach (var candidate in _found.GetValueOrDefault(key) ?? [])
+        if (!_found.TryGetValue(key, out var candidates))
+        {
+            return null;
+        }
+
+        foreach (var candidate in candidates)
         {
             if (!ReferenceEquals(candidate, except) && candidate.Id != except.Id && (best is null || Earlier(candidate, best)))
             {

@@ -94,9 +94,12 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
                 continue;
             }
 
-            foreach (var (rowId, messageId) in part.Ids ?? [])
+            if (part.Ids is { } kept)
             {
-                digest.KeepId(rowId, messageId);
+                foreach (var (rowId, messageId) in kept)
+                {
+                    digest.KeepId(rowId, messageId);
+                }
             }
 
             digest.MessageCount += part.MessageCount;

@@ -134,9 +134,12 @@ internal static class DigestLayout
         w.Write(MemoryMarshal.AsBytes(buffer.AsSpan(0, filled)));
         for (var i = 0; i < sessions.Count; i++)
         {
-            foreach (var (rowId, id) in sessions[i].Ids ?? [])
+            if (sessions[i].Ids is { } kept)
             {
-                ids.Add((i, rowId, id));
+                foreach (var (rowId, id) in kept)
+                {
+                    ids.Add((i, rowId, id));
+                }
             }
         }
 

@@ -8,13 +8,26 @@ namespace OpenCodeUsage.Usage;
 internal sealed class SessionPart(SessionScope scope)
 {
     private SessionTally? _last;
+    private List<(int Provider, int Model)>? _unpriced;
+    private List<SessionTally>? _spare;
 
-    public SessionScope Scope { get; } = scope;
+    public SessionScope Scope { get; private set; } = scope;
 
     public List<SessionTally> Tallies { get; } = [];
 
     /// <summary>(provider, model) numbers used without a known price.</summary>
-    public List<(int Provider, int Model)> Unpriced { get; } = [];
+    public IReadOnlyList<(int Provider, int Model)> Unpriced => _unpriced ?? (IReadOnlyList<(int, int)>)[];
+
+    /// <summary>For a report that keeps no parts: this part emptied for the next session, its tallies kept for reuse.</summary>
+    public SessionPart Reuse(in SessionScope scope)
+    {
+        Scope = scope;
+        _last = null;
+        _unpriced?.Clear();
+        (_spare ??= []).AddRange(Tallies);
+        Tallies.Clear();
+        return this;
+    }
 
     public SessionTally TallyFor(in GroupKey key, in CountedMessage first)
     {
@@ -31,16 +44,27 @@ internal sealed class SessionPart(SessionScope scope)
             }
         }
 
-        _last = new SessionTally(key, first);
+        if (_spare is { Count: > 0 })
+        {
+            _last = _spare[^1];
+            _spare.RemoveAt(_spare.Count - 1);
+            _last.Reset(key, first);
+        }
+        else
+        {
+            _last = new SessionTally(key, first);
+        }
+
         Tallies.Add(_last);
         return _last;
     }
 
     public void NoteUnpriced(int provider, int model)
     {
-        if (!Unpriced.Contains((provider, model)))
+        _unpriced ??= [];
+        if (!_unpriced.Contains((provider, model)))
         {
-            Unpriced.Add((provider, model));
+            _unpriced.Add((provider, model));
         }
     }
 

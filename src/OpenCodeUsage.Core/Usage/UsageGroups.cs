@@ -68,25 +68,35 @@ internal readonly record struct GroupKey(int Day, int Week, int Month, string? S
 /// <summary>
 /// One session's sums within one group. Each per-message step remembers the previous message's model and price,
 /// since consecutive messages nearly always share them; tokens are summed per price and tier and priced once,
-/// at the end, over the whole group.
+/// at the end, over the whole group. A session nearly always uses one model at one price in a group: those are
+/// held inline, lists only made for more.
 /// </summary>
 internal sealed class SessionTally(GroupKey key, CountedMessage first)
 {
     private (int, int) _lastModel = (int.MinValue, int.MinValue);
     private PricedSums? _lastPriced;
+    private (int, int)? _model;
+    private List<(int, int)>? _moreModels;
+    private PricedSums? _priced;
+    private List<PricedSums>? _morePriced;
 
-    public GroupKey Key { get; } = key;
+    public GroupKey Key { get; private set; } = key;
 
     /// <summary>The group's first message: its session and project name the group in the summary.</summary>
-    public CountedMessage First { get; } = first;
+    public CountedMessage First { get; private set; } = first;
 
     public TokenTotals Totals;
 
-    public List<(int Provider, int Model)> Models { get; } = [];
-
-    public List<PricedSums> Priced { get; } = [];
-
     public bool EstimateIncomplete { get; private set; }
+
+    /// <summary>Empties this tally for another session's group (a report that keeps no tallies reuses them).</summary>
+    public void Reset(in GroupKey key, in CountedMessage first)
+    {
+        (Key, First, Totals, EstimateIncomplete) = (key, first, default, false);
+        (_lastModel, _lastPriced, _model, _priced) = ((int.MinValue, int.MinValue), null, null, null);
+        _moreModels?.Clear();
+        _morePriced?.Clear();
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Add(in CountedMessage m)
@@ -97,10 +107,7 @@ internal sealed class SessionTally(GroupKey key, CountedMessage first)
         if (model != _lastModel)
         {
             _lastModel = model;
-            if (!Models.Contains(model))
-            {
-                Models.Add(model);
-            }
+            NoteModel(model);
         }
 
         if (m.Price is not { } price)
@@ -118,19 +125,75 @@ internal sealed class SessionTally(GroupKey key, CountedMessage first)
         _lastPriced.Add(row.Input, row.Output, row.Reasoning, row.CacheRead, row.CacheWrite);
     }
 
-    // A loop, not List.Find: a lambda capturing the price would be allocated on every message.
+    /// <summary>Adds the models used to <paramref name="into"/>.</summary>
+    public void CopyModelsTo(HashSet<(int, int)> into)
+    {
+        if (_model is { } model)
+        {
+            into.Add(model);
+        }
+
+        if (_moreModels is not null)
+        {
+            into.UnionWith(_moreModels);
+        }
+    }
+
+    /// <summary>Hands each price and tier's sums to <paramref name="visit"/>.</summary>
+    public void ForEachPriced<TState>(TState state, Action<TState, PricedSums> visit)
+    {
+        if (_priced is not null)
+        {
+            visit(state, _priced);
+        }
+
+        if (_morePriced is not null)
+        {
+            foreach (var more in _morePriced)
+            {
+                visit(state, more);
+            }
+        }
+    }
+
+    private void NoteModel((int, int) model)
+    {
+        if (_model is null)
+        {
+            _model = model;
+        }
+        else if (_model != model && !(_moreModels?.Contains(model) ?? false))
+        {
+            (_moreModels ??= []).Add(model);
+        }
+    }
+
+    // Loops, not List.Find: a lambda capturing the price would be allocated on every message.
     private PricedSums FindPriced(ModelPrice price, bool isLong)
     {
-        foreach (var priced in Priced)
+        if (_priced is null)
         {
-            if (ReferenceEquals(priced.Price, price) && priced.LongContext == isLong)
+            return _priced = new PricedSums(price, isLong);
+        }
+
+        if (ReferenceEquals(_priced.Price, price) && _priced.LongContext == isLong)
+        {
+            return _priced;
+        }
+
+        if (_morePriced is not null)
+        {
+            foreach (var priced in _morePriced)
             {
-                return priced;
+                if (ReferenceEquals(priced.Price, price) && priced.LongContext == isLong)
+                {
+                    return priced;
+                }
             }
         }
 
         var added = new PricedSums(price, isLong);
-        Priced.Add(added);
+        (_morePriced ??= []).Add(added);
         return added;
     }
 }
@@ -168,21 +231,17 @@ internal sealed class GroupTally(CountedMessage first)
         _sessions++;
         _totals.Add(part.Totals);
         _estimateIncomplete |= part.EstimateIncomplete;
-        foreach (var model in part.Models)
+        part.CopyModelsTo(_models);
+        part.ForEachPriced(_priced, static (all, priced) =>
         {
-            _models.Add(model);
-        }
-
-        foreach (var priced in part.Priced)
-        {
-            if (!_priced.TryGetValue((priced.Price, priced.LongContext), out var sums))
+            if (!all.TryGetValue((priced.Price, priced.LongContext), out var sums))
             {
                 sums = new PricedSums(priced.Price, priced.LongContext);
-                _priced[(priced.Price, priced.LongContext)] = sums;
+                all[(priced.Price, priced.LongContext)] = sums;
             }
 
             sums.Add(priced.Input, priced.Output, priced.Reasoning, priced.CacheRead, priced.CacheWrite);
-        }
+        });
     }
 
     private decimal Estimated() => _priced.Values.Sum(p => p.Estimate());

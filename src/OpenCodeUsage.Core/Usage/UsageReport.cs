@@ -54,6 +54,7 @@ public static class UsageReport
         var parts = partsKey is null ? null : new Dictionary<string, SessionPart>(held?.Parts.Count ?? 0, StringComparer.Ordinal);
         var unpriced = new HashSet<(int, int)>();
         SessionPart current = null!;
+        SessionPart? reusable = null;
         GroupKey lastKey = default;
         SessionTally? lastTally = null;
         UsageScan.RunBySession(query, sources, environment, diagnostics, progress, prices,
@@ -66,7 +67,8 @@ public static class UsageReport
                     return false;
                 }
 
-                current = new SessionPart(scope);
+                // Parts are kept only to be reused by the next call; when nothing is kept, one part serves every session.
+                current = parts is null ? (reusable ??= new SessionPart(scope)).Reuse(scope) : new SessionPart(scope);
                 return true;
             },
             counted =>
@@ -98,9 +100,10 @@ public static class UsageReport
                     group.Add(tally);
                 }
 
-                foreach (var model in current.Unpriced)
+                var unpricedHere = current.Unpriced;
+                for (var i = 0; i < unpricedHere.Count; i++)
                 {
-                    unpriced.Add(model);
+                    unpriced.Add(unpricedHere[i]);
                 }
                 if (parts is not null)
                 {

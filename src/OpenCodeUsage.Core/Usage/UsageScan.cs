@@ -85,13 +85,12 @@ internal sealed class UsageScan
             }
 
             var rows = digest.Rows;
-            IEnumerable<int> indexes = ordered
-                ? Enumerable.Range(0, rows.Length).OrderBy(i => rows[i].Created).ThenBy(i => rows[i].RowId)
-                : Enumerable.Range(0, rows.Length);
-
+            // Storage order needs no index list: most calls, and every cold one, pass over the rows as they lie.
+            var indexes = ordered ? Enumerable.Range(0, rows.Length).OrderBy(i => rows[i].Created).ThenBy(i => rows[i].RowId).ToArray() : null;
             var hasCopies = forks.HasCopies(digest);
-            foreach (var i in indexes)
+            for (var n = 0; n < rows.Length; n++)
             {
+                var i = indexes is null ? n : indexes[n];
                 var row = rows[i];
                 var isCopy = hasCopies && forks.IsCopy(digest, i);
                 if ((isCopy && !query.IncludeForkCopies) || row.Created < after || row.Created >= before || !scan.Matches(row))
