@@ -11,7 +11,7 @@ namespace OpenCodeUsage.Digest;
 internal static class SqliteDigester
 {
     /// <summary>Beyond this share of changed sessions one pass over the table beats a lookup per session.</summary>
-    private const double FullScanShare = 0.25;
+    internal const double FullScanShare = 0.25;
 
     public static StoreDigest Digest(StoreRef store, StoreDigest? previous, StringPool strings, Action<long>? progress,
         CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ internal static class SqliteDigester
         using var sqlite = SqliteStore.Open(store);
         var schemaHash = sqlite.SchemaHash();
         var comparable = previous is not null && previous.SchemaHash == schemaHash && previous.SessionRows.Count > 0;
-        if (comparable && Update(sqlite, previous!, store, stamp, strings, cancellationToken) is { } updated)
+        if (comparable && InStepUpdate.TryApply(sqlite, previous!, store, stamp, strings, cancellationToken) is { } updated)
         {
             return updated;
         }
@@ -129,169 +129,6 @@ internal static class SqliteDigester
         return digest;
     }
 
-    /// <summary>
-    /// The usual change, read in proportion to its size: session and event_sequence rows added or updated in place,
-    /// new messages. The earlier digest is copied and only the sessions those rows name are read again. Null when the
-    /// tables changed otherwise (a session removed), the earlier digest lacks what is compared (one loaded from disk),
-    /// the message table lost its top rows, or so much changed that one pass over the table is cheaper.
-    /// </summary>
-    private static StoreDigest? Update(SqliteStore sqlite, StoreDigest previous, StoreRef store, FileStamp stamp, StringPool strings,
-        CancellationToken cancellationToken)
-    {
-        if (previous.EventRows is not { } knownEvents || previous.MaxRowId < 0)
-        {
-            return null;
-        }
-
-        var maxRowId = sqlite.MaxMessageRowId();
-        if (maxRowId < previous.MaxRowId)
-        {
-            return null;
-        }
-
-        // Counting the message table is the longest read here, and reads nothing the rest depends on: it runs beside
-        // them, on a connection opened after this one's snapshot began. Should a write land in between, the count
-        // runs ahead of the snapshot and the per-session counts (read in the snapshot) settle it.
-        var counting = Task.Run(() =>
-        {
-            using var other = SqliteStore.Open(sqlite.Store);
-            return other.CountMessages();
-        }, cancellationToken);
-        try
-        {
-            return Walk(sqlite, previous, store, stamp, maxRowId, knownEvents, counting, strings, cancellationToken);
-        }
-        finally
-        {
-            // However the walk ended, the count's connection is closed before the call returns, and a failure there is observed.
-            ((IAsyncResult)counting).AsyncWaitHandle.WaitOne();
-            _ = counting.Exception;
-        }
-    }
-
-    private static StoreDigest? Walk(SqliteStore sqlite, StoreDigest previous, StoreRef store, FileStamp stamp, long maxRowId,
-        KeyedNumbers knownEvents, Task<long> counting, StringPool strings, CancellationToken cancellationToken)
-    {
-        var known = previous.SessionRows;
-        var sessionWalk = new InStepWalk(known.Count, i => known[i].Id, i => known[i].Updated);
-        sqlite.ReadSessionUpdates(sessionWalk.Visit);
-        if (!sessionWalk.InStep)
-        {
-            return null;
-        }
-
-        var eventWalk = new InStepWalk(knownEvents.Keys.Length, i => knownEvents.Keys[i], i => knownEvents.Numbers[i]);
-        sqlite.ReadEventSequences(eventWalk.Visit);
-        if (!eventWalk.InStep)
-        {
-            return null;
-        }
-
-        // The session rows: those known (read with another store reference, rebound once), moved and added ones read afresh.
-        var sessions = new List<SessionRecord>(known.Count + sessionWalk.Added.Count);
-        sessions.AddRange(known[0].Store == store ? known : known.Select(s => s with { Store = store }));
-        var positions = new Dictionary<string, int>(previous.SessionPositions, StringComparer.Ordinal);
-        var changed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (position, _) in sessionWalk.Moved)
-        {
-            changed.Add(known[position].Id);
-        }
-
-        foreach (var (id, _) in sessionWalk.Added)
-        {
-            positions[id] = sessions.Count;
-            sessions.Add(null!); // filled just below
-            changed.Add(id);
-        }
-
-        foreach (var session in changed.Count == 0 ? [] : sqlite.ReadSessions(changed))
-        {
-            sessions[positions[session.Id]] = session;
-        }
-
-        if (sessions.Contains(null!))
-        {
-            return null; // a row added between the two reads cannot be (one read transaction); read it all if it were
-        }
-
-        sqlite.EnsureMessagesReadable(sessions.Count);
-
-        // Which sessions to read again: changed rows, moved event sequences, new messages, replies still streaming.
-        var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (position, number) in eventWalk.Moved)
-        {
-            sequences[knownEvents.Keys[position]] = number;
-        }
-
-        foreach (var (id, number) in eventWalk.Added)
-        {
-            sequences[id] = number;
-        }
-
-        var toScan = new HashSet<string>(changed, StringComparer.Ordinal);
-        toScan.UnionWith(sequences.Keys.Where(positions.ContainsKey));
-        toScan.UnionWith(sqlite.SessionsWithMessagesAbove(previous.MaxRowId).Where(positions.ContainsKey));
-        foreach (var (id, known_) in previous.Sessions)
-        {
-            if (known_.Unsettled)
-            {
-                toScan.Add(id);
-            }
-        }
-
-        if (toScan.Count > sessions.Count * FullScanShare)
-        {
-            return null;
-        }
-
-        var digest = new StoreDigest
-        {
-            Path = store.Path,
-            Stamp = stamp,
-            SchemaHash = previous.SchemaHash,
-            MaxRowId = maxRowId,
-            ProjectRows = sqlite.ReadProjects(),
-            SessionRows = sessions,
-            EventRows = knownEvents.With(eventWalk),
-            SessionPositions = positions,
-            Sessions = new Dictionary<string, SessionDigest>(previous.Sessions, StringComparer.Ordinal),
-        };
-        long SequenceOf(string id) =>
-            sequences.TryGetValue(id, out var moved) ? moved : previous.Sessions.TryGetValue(id, out var d) ? d.EventSequence : -1;
-        SessionRecord? Session(string id) => positions.TryGetValue(id, out var i) ? sessions[i] : null;
-
-        var builder = new DigestBuilder(digest.Sessions);
-        var scanning = toScan.Select(id => sessions[positions[id]]).ToList();
-        foreach (var session in scanning)
-        {
-            builder.Reset(session, SequenceOf(session.Id));
-        }
-
-        if (scanning.Count > 0)
-        {
-            var owners = new SessionOwners(scanning);
-            sqlite.ScanMessages(owners, builder, strings, null, cancellationToken, owners.Ids);
-            ScanSecondaryTables(sqlite, scanning, owners, builder, digest, strings, cancellationToken);
-        }
-
-        RescanWhereCountsDiffer(sqlite, digest, Session, SequenceOf, builder, strings, cancellationToken, CountedBeside(counting));
-        builder.Complete();
-        return digest;
-    }
-
-    /// <summary>The count read beside, or null when it failed there (it is then read again, and fails in the open).</summary>
-    private static long? CountedBeside(Task<long> counting)
-    {
-        try
-        {
-            return counting.GetAwaiter().GetResult();
-        }
-        catch (OpenCodeUsageException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>The event_sequence rows (OpenCode 1.17 and later) in table order; empty where there are none.</summary>
     private static KeyedNumbers ReadEventRows(SqliteStore sqlite, SessionOwners sessions)
     {
@@ -308,7 +145,7 @@ internal static class SqliteDigester
     }
 
     /// <summary>Newer builds may keep a session's messages in another table: read it for sessions the main table had none for.</summary>
-    private static void ScanSecondaryTables(SqliteStore sqlite, IEnumerable<SessionRecord> scanned, SessionOwners owner,
+    internal static void ScanSecondaryTables(SqliteStore sqlite, IEnumerable<SessionRecord> scanned, SessionOwners owner,
         DigestBuilder builder, StoreDigest digest, StringPool strings, CancellationToken cancellationToken)
     {
         var empty = scanned.Where(s => !digest.Sessions.TryGetValue(s.Id, out var d) || (d.MessageCount == 0 && d.MalformedRows == 0))
@@ -364,7 +201,7 @@ internal static class SqliteDigester
     /// count does not. When the table's count differs from the digests', counts per session (from the session
     /// index) find the sessions to read again.
     /// </summary>
-    private static void RescanWhereCountsDiffer(SqliteStore sqlite, StoreDigest digest, Func<string, SessionRecord?> sessions,
+    internal static void RescanWhereCountsDiffer(SqliteStore sqlite, StoreDigest digest, Func<string, SessionRecord?> sessions,
         Func<string, long> sequenceOf, DigestBuilder builder, StringPool strings, CancellationToken cancellationToken, long? counted = null)
     {
         static long Expected(SessionDigest d) => d.MessageCount - d.SecondaryMessages + d.MalformedRows;
