@@ -73,6 +73,27 @@ public sealed class CacheTests : IDisposable
     }
 
     [Fact]
+    public void A_new_process_reads_its_first_change_in_step_from_the_saved_digest()
+    {
+        Report(noCache: false);
+        Cache.Flush();
+        ForgetAsANewProcess();
+        var loaded = Cache.Find(_data.Database);
+        Assert.NotNull(loaded?.EventRows);
+        Assert.NotEmpty(loaded!.EventRows!.Keys);
+
+        var source = AnAssistantMessage("mock-smart");
+        var session = _data.Scalar($"SELECT session_id FROM message WHERE id = '{source}'");
+        _data.Execute($"INSERT INTO message (id, session_id, time_created, time_updated, data) SELECT 'msg_zzzznew000000000000000009', session_id, time_created + 5000, time_updated + 5000, json_set(data, '$.time.created', time_created + 5000) FROM message WHERE id = '{source}'; UPDATE event_sequence SET seq = seq + 1 WHERE aggregate_id = '{session}'");
+        AssertCachedEqualsUncached();
+        // In step: the sessions that did not change keep the very digests loaded from the file.
+        var updated = Cache.Find(_data.Database)!;
+        var unchanged = loaded.Sessions.Keys.First(id => id != session);
+        Assert.Same(loaded.Sessions[unchanged], updated.Sessions[unchanged]);
+        Assert.NotSame(loaded.Sessions[session], updated.Sessions[session]);
+    }
+
+    [Fact]
     public void An_updated_message_is_seen_when_OpenCode_records_the_change()
     {
         var before = Report(noCache: false);
@@ -359,6 +380,7 @@ public sealed class CacheTests : IDisposable
         string.Join("\n", new[] { $"{d.Path}|{d.Stamp}|{d.SchemaHash}|{d.MaxRowId}" }
             .Concat(d.ProjectRows.Select(p => $"P|{p.Id}|{p.Worktree}|{p.Name}"))
             .Concat(d.SessionRows.Select(s => $"S|{s with { Store = d.SessionRows[0].Store }}"))
+            .Concat(d.EventRows is { } events ? events.Keys.Select((k, i) => $"E|{k}|{events.Numbers[i]}") : ["E|unknown"])
             .Concat(d.Sessions.Values.OrderBy(x => x.SessionId, StringComparer.Ordinal).Select(x =>
                 $"D|{x.SessionId}|{x.MessageCount}|{x.FirstAgent}|{x.Updated}|{x.EventSequence}|{x.Unsettled}|{x.MalformedRows}|{x.SecondaryMessages}|" +
                 string.Join(";", x.Rows.Select(r => $"{x.IdOf(r)},{r.RowId},{r.Created},{r.Input},{r.Output},{r.Reasoning},{r.CacheRead},{r.CacheWrite},{r.Cost:R},{r.ProviderId},{r.ModelId},{r.AgentName},{r.ErrorName}")))));

@@ -64,6 +64,9 @@ internal static class DigestLayout
             NameRef(row.Error);
         }
 
+        // The event_sequence rows, so the first change after a new process starts is read in step too.
+        var eventKeys = digest.EventRows?.Keys.Select(strings.Ref).ToArray();
+
         w.Write(strings.Count);
         foreach (var text in strings.InOrder)
         {
@@ -149,6 +152,13 @@ internal static class DigestLayout
             w.Write(session);
             w.Write(rowId);
             w.Write(id);
+        }
+
+        w.Write(eventKeys?.Length ?? -1);
+        for (var i = 0; i < (eventKeys?.Length ?? 0); i++)
+        {
+            w.Write(eventKeys![i]);
+            w.Write(digest.EventRows!.Numbers[i]);
         }
     }
 
@@ -267,14 +277,27 @@ internal static class DigestLayout
             sessions[session].KeepId(rowId, id);
         }
 
+        var eventRows = r.ReadInt32();
+        if (eventRows >= 0)
+        {
+            var keys = new string[Plausible(eventRows)];
+            var eventNumbers = new long[keys.Length];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = Text(r.ReadInt32()) ?? throw new InvalidDataException("An event row of a digest file has no key.");
+                eventNumbers[i] = r.ReadInt64();
+            }
+
+            digest.EventRows = keys.Length == 0 ? KeyedNumbers.Empty : new KeyedNumbers(keys, eventNumbers);
+        }
+
         return digest;
     }
 
-    private static int Count(BinaryReader r)
-    {
-        var count = r.ReadInt32();
-        return count is >= 0 and < 100_000_000 ? count : throw new InvalidDataException("Implausible count in a digest file.");
-    }
+    private static int Count(BinaryReader r) => Plausible(r.ReadInt32());
+
+    private static int Plausible(int count) =>
+        count is >= 0 and < 100_000_000 ? count : throw new InvalidDataException("Implausible count in a digest file.");
 
     /// <summary>Numbers each distinct text once, in order of first use.</summary>
     private sealed class StringTable
