@@ -15,7 +15,7 @@ internal struct AssistantRow
 {
     public long Created;
 
-    /// <summary>The message table's rowid; negative for rows of legacy files, numbered in the order read.</summary>
+    /// <summary>The message table's rowid; for rows that have none (legacy files, secondary tables), negative, numbered in the order read.</summary>
     public long RowId;
 
     public double Cost;

@@ -7,7 +7,7 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
 {
     private readonly NameNumbers _names = new();
     private readonly RowArena _arena = new(chunks);
-    private long _legacyRows;
+    private long _unnumberedRows;
     private SessionDigest? _last;
 
     public bool NeedsUserDetails(SessionRecord session) => DigestFor(session).FirstAgent is null;
@@ -27,7 +27,7 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
 
         if (rowId < 0)
         {
-            rowId = long.MinValue + ++_legacyRows; // legacy rows have no rowid: numbered in the order read, below every real one
+            rowId = long.MinValue + ++_unnumberedRows; // legacy files and secondary tables give no rowid: numbered in the order read, below every real one
         }
 
         if ((rowId < 0 || message.Created < session.Created) && messageId is not null)
@@ -131,6 +131,7 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
     /// <summary>Numbers names with a one-entry memo: consecutive rows nearly always repeat the same model and agent.</summary>
     private sealed class NameNumbers
     {
+        // A text no name is (pooled names are never this literal), so the memo starts empty.
         private (string?, string?) _lastPairNames = ("\0", "\0");
         private int _lastPair;
         private (string?, string?) _secondPairNames = ("\0", "\0");
