@@ -10,12 +10,17 @@ internal sealed class DigestCache
     private readonly Dictionary<string, StoreDigest> _memory = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoreDigest> _unsaved = new(StringComparer.Ordinal);
     private readonly object _gate = new();
-    private readonly ManualResetEventSlim _flushNow = new(false);
+    private TaskCompletionSource _flushNow = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _saving = Task.CompletedTask;
     private bool _saverRunning;
 
-    /// <summary>How long a changed digest waits before it is written, so that later changes are written with it.</summary>
-    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a changed digest waits before it is written, so that later changes are written with it. The file is
+    /// the whole digest (about 50 MB at a million messages) and OpenCode changes the database every few seconds
+    /// while it works: written after each change, it would be rewritten all the time. A process that ends sooner
+    /// writes it on the way out.
+    /// </summary>
+    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(15);
 
     static DigestCache()
     {
@@ -106,7 +111,7 @@ internal sealed class DigestCache
             if (!_saverRunning)
             {
                 _saverRunning = true;
-                _saving = Task.Run(SaveUnsaved);
+                _saving = Task.Run(SaveUnsavedAsync);
             }
         }
     }
@@ -117,7 +122,7 @@ internal sealed class DigestCache
         Task saving;
         lock (_gate)
         {
-            _flushNow.Set();
+            _flushNow.TrySetResult();
             saving = _saving;
         }
 
@@ -134,19 +139,25 @@ internal sealed class DigestCache
         {
             if (!_saverRunning)
             {
-                _flushNow.Reset();
+                _flushNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
         }
     }
 
-    private void SaveUnsaved()
+    private async Task SaveUnsavedAsync()
     {
         var done = false;
         try
         {
             // A burst of changes (OpenCode busy, a script calling in a loop) is written once, not once per call; a
-            // process that ends sooner writes at exit (Flush).
-            _flushNow.Wait(SaveDelay);
+            // process that ends sooner writes at exit (Flush). The wait holds no thread.
+            Task flushNow;
+            lock (_gate)
+            {
+                flushNow = _flushNow.Task;
+            }
+
+            await Task.WhenAny(Task.Delay(SaveDelay), flushNow).ConfigureAwait(false);
             while (true)
             {
                 StoreDigest digest;

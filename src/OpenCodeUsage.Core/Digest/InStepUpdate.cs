@@ -70,7 +70,10 @@ internal static class InStepUpdate
         // The session rows: those known (read with another store reference, rebound once), moved and added ones read afresh.
         var sessions = new List<SessionRecord>(known.Count + sessionWalk.Added.Count);
         sessions.AddRange(known[0].Store == store ? known : known.Select(s => s with { Store = store }));
-        var positions = new Dictionary<string, int>(previous.SessionPositions, StringComparer.Ordinal);
+        // Positions never change in step; only new sessions add to them, and only then is a copy made.
+        var positions = sessionWalk.Added.Count == 0
+            ? previous.SessionPositions
+            : new Dictionary<string, int>(previous.SessionPositions, StringComparer.Ordinal);
         var changed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (position, _) in sessionWalk.Moved)
         {

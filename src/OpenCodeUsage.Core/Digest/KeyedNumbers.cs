@@ -13,9 +13,14 @@ internal sealed record KeyedNumbers(string[] Keys, long[] Numbers)
             return this;
         }
 
-        var keys = new string[Keys.Length + walk.Added.Count];
+        // Keys are shared until rows are added; arrays are never changed once a digest holds them.
+        var keys = walk.Added.Count == 0 ? Keys : new string[Keys.Length + walk.Added.Count];
         var numbers = new long[keys.Length];
-        Keys.CopyTo(keys, 0);
+        if (walk.Added.Count > 0)
+        {
+            Keys.CopyTo(keys, 0);
+        }
+
         Numbers.CopyTo(numbers, 0);
         foreach (var (position, number) in walk.Moved)
         {

@@ -450,12 +450,14 @@ internal sealed class SqliteStore : IDisposable
             int rc;
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                if (raw.sqlite3_column_type(statement, 0) == raw.SQLITE_NULL)
+                // Every call into SQLite costs: the key's type is asked only when it reads empty, which a NULL does.
+                var key = raw.sqlite3_column_blob(statement, 0);
+                if (key.IsEmpty && raw.sqlite3_column_type(statement, 0) == raw.SQLITE_NULL)
                 {
                     continue;
                 }
 
-                if (!visit(raw.sqlite3_column_blob(statement, 0), raw.sqlite3_column_int64(statement, 1)))
+                if (!visit(key, raw.sqlite3_column_int64(statement, 1)))
                 {
                     return;
                 }
