@@ -162,6 +162,26 @@ if [[ $PEERS == 1 ]]; then
     log "ccusage not installed: skipped"
   fi
 
+  # tokscale runs on bun (both from npm) and fetches model prices from the internet on every run unless its
+  # cache holds them: the cache is seeded, in a private home, with the generator's own prices in LiteLLM's format.
+  TOKSCALE=$TOOLS/node_modules/.bin/tokscale
+  if [[ ! -x $TOKSCALE ]] && command -v npm >/dev/null; then
+    log "installing tokscale 1.4.3 and bun into $TOOLS"
+    (cd "$TOOLS" && npm install --no-audit --no-fund --loglevel=error tokscale@1.4.3 bun@1.4.4) >&2 || true
+  fi
+  if [[ -x $TOKSCALE && -x $TOOLS/node_modules/.bin/bun ]]; then
+    log "peer: tokscale (reads $DATA/opencode through XDG_DATA_HOME)"
+    TK_HOME=$DATA/tokscale-home
+    mkdir -p "$TK_HOME/.cache/tokscale"
+    python3 "$BENCH/tokscale-prices.py" "$BENCH/OpenCodeUsage.Bench.Generator/Catalog.cs" "$TK_HOME/.cache/tokscale"
+    : >"$LOGS/tokscale.json"
+    repeat "$PEER_RUNS" measure peer.tokscale "$LOGS/tokscale.json" env PATH="$TOOLS/node_modules/.bin:$PATH" HOME="$TK_HOME" \
+      XDG_DATA_HOME="$DATA" XDG_CONFIG_HOME="$TK_HOME/.config" XDG_CACHE_HOME="$TK_HOME/.cache" \
+      "$TOKSCALE" graph --opencode --no-spinner
+  else
+    log "tokscale not installed: skipped"
+  fi
+
   OPENCODE=""
   for candidate in "$REPO/.tools/opencode/node_modules/opencode-linux-x64/bin/opencode" \
                    /work/gen/cache/oc-1.18.33/node_modules/opencode-linux-x64/bin/opencode; do

@@ -28,6 +28,7 @@ internal static class Report
         new("ours.e2e.usage.command", "… of which the command", (s, _) => s == "L" ? 300 : null, "L ≤ 300 ms"),
         new("ours.e2e.session", "Get-OpenCodeSession, end to end"),
         new("peer.ccusage", "ccusage opencode daily --json --offline (20.0.24, native)"),
+        new("peer.tokscale", "tokscale graph --opencode (1.4.3, native core, on bun)"),
         new("peer.opencode_stats", "opencode stats (1.18.33)"),
     ];
 
