@@ -15,7 +15,10 @@ internal sealed class ForkCopies
     private static readonly object LastGate = new();
     private static Last? s_last;
 
-    private readonly Dictionary<SessionDigest, HashSet<int>> _copies = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SessionDigest, HashSet<int>> _copies;
+
+    private ForkCopies(Dictionary<SessionDigest, HashSet<int>>? copies = null) =>
+        _copies = copies is null ? new(ReferenceEqualityComparer.Instance) : new(copies, ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, string> _forkOf = new(StringComparer.Ordinal);
     private readonly HashSet<string> _credited = new(StringComparer.Ordinal);
     private HashSet<long> _suspectTimes = [];
@@ -101,11 +104,7 @@ internal sealed class ForkCopies
             return last.Result;
         }
 
-        var carried = new ForkCopies { _suspectTimes = last.Result._suspectTimes };
-        foreach (var (digest, copies) in last.Result._copies)
-        {
-            carried._copies[digest] = copies;
-        }
+        var carried = new ForkCopies(last.Result._copies) { _suspectTimes = last.Result._suspectTimes };
 
         foreach (var (old, now) in moved)
         {

@@ -135,7 +135,10 @@ internal sealed class SessionTally(GroupKey key, CountedMessage first)
 
         if (_moreModels is not null)
         {
-            into.UnionWith(_moreModels);
+            foreach (var more in _moreModels)
+            {
+                into.Add(more);
+            }
         }
     }
 

@@ -86,7 +86,7 @@ internal sealed class UsageScan
 
             var rows = digest.Rows;
             // Storage order needs no index list: most calls, and every cold one, pass over the rows as they lie.
-            var indexes = ordered ? Enumerable.Range(0, rows.Length).OrderBy(i => rows[i].Created).ThenBy(i => rows[i].RowId).ToArray() : null;
+            var indexes = ordered ? OldestFirst(rows) : null;
             var hasCopies = forks.HasCopies(digest);
             for (var n = 0; n < rows.Length; n++)
             {
@@ -105,6 +105,10 @@ internal sealed class UsageScan
         }
 
     }
+
+    /// <summary>Row indexes by creation time, then rowid. A method of its own: a lambda over a loop's local would be allocated on every pass.</summary>
+    private static int[] OldestFirst(AssistantRow[] rows) =>
+        Enumerable.Range(0, rows.Length).OrderBy(i => rows[i].Created).ThenBy(i => rows[i].RowId).ToArray();
 
     internal static PriceCatalog LoadPrices(UsageQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics)
     {
