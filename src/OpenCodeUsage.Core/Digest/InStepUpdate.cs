@@ -114,9 +114,9 @@ internal static class InStepUpdate
         var toScan = new HashSet<string>(changed, StringComparer.Ordinal);
         toScan.UnionWith(sequences.Keys.Where(positions.ContainsKey));
         toScan.UnionWith(sqlite.SessionsWithMessagesAbove(previous.MaxRowId).Where(positions.ContainsKey));
-        foreach (var (id, known_) in previous.Sessions)
+        foreach (var (id, before) in previous.Sessions)
         {
-            if (known_.Unsettled)
+            if (before.Unsettled)
             {
                 toScan.Add(id);
             }
