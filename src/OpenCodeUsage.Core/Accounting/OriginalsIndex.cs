@@ -18,17 +18,18 @@ internal sealed class OriginalsIndex
     private readonly HashSet<CopyKey> _wanted;
     private readonly HashSet<long> _times;
     private readonly Dictionary<CopyKey, List<SessionRecord>> _found;
-    private readonly Dictionary<string, (SessionDigest Digest, List<CopyKey> Keys)> _scanned = new(StringComparer.Ordinal);
+    /// <summary>The keys found per session, for the sessions holding any.</summary>
+    private readonly Dictionary<string, List<CopyKey>> _keys = new(StringComparer.Ordinal);
 
-    private static readonly List<CopyKey> NoKeys = [];
+    /// <summary>
+    /// The digest each session had when scanned (the catalog's own map, never changed once read): a session whose
+    /// digest is the same is not scanned again. Null for an index not kept for the next call.
+    /// </summary>
+    private Dictionary<string, SessionDigest>? _scannedDigests;
 
-    /// <summary>Which sessions were scanned with which keys: only for an index kept for the next call.</summary>
-    private readonly bool _keepScanned;
-
-    private OriginalsIndex(HashSet<CopyKey> wanted, bool keepScanned = true)
+    private OriginalsIndex(HashSet<CopyKey> wanted)
     {
         _wanted = wanted;
-        _keepScanned = keepScanned;
         _found = new Dictionary<CopyKey, List<SessionRecord>>(wanted.Count);
         _times = wanted.Select(k => k.Created).ToHashSet();
     }
@@ -79,7 +80,7 @@ internal sealed class OriginalsIndex
 
     private static OriginalsIndex Build(DataCatalog catalog, HashSet<CopyKey> wanted, bool keepScanned)
     {
-        var index = new OriginalsIndex(wanted, keepScanned);
+        var index = new OriginalsIndex(wanted) { _scannedDigests = keepScanned ? catalog.Digests : null };
         var sortedTimes = index._times.Order().ToArray();
         foreach (var session in catalog.Sessions.Values)
         {
@@ -92,18 +93,21 @@ internal sealed class OriginalsIndex
     /// <summary>A copy of this index for <paramref name="catalog"/>: sessions gone or with a new digest are scanned again.</summary>
     private OriginalsIndex Update(DataCatalog catalog)
     {
-        var index = new OriginalsIndex(_wanted);
+        var index = new OriginalsIndex(_wanted) { _scannedDigests = catalog.Digests };
         var sortedTimes = _times.Order().ToArray();
         foreach (var session in catalog.Sessions.Values)
         {
             var digest = catalog.DigestOf(session);
-            if (_scanned.TryGetValue(session.Id, out var known) && ReferenceEquals(known.Digest, digest))
+            if (_scannedDigests is { } before && before.TryGetValue(session.Id, out var scanned) && ReferenceEquals(scanned, digest))
             {
-                index._scanned[session.Id] = known;
-                foreach (var key in known.Keys)
+                if (_keys.TryGetValue(session.Id, out var keys))
                 {
-                    // The record may be a new one for an unchanged session (renamed): the candidate is the current one.
-                    index.Add(key, session);
+                    index._keys[session.Id] = keys;
+                    foreach (var key in keys)
+                    {
+                        // The record may be a new one for an unchanged session (renamed): the candidate is the current one.
+                        index.Add(key, session);
+                    }
                 }
             }
             else
@@ -137,9 +141,9 @@ internal sealed class OriginalsIndex
             }
         }
 
-        if (_keepScanned)
+        if (keys is not null && _scannedDigests is not null)
         {
-            _scanned[session.Id] = (digest, keys ?? NoKeys);
+            _keys[session.Id] = keys;
         }
     }
 

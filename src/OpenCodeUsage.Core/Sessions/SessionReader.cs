@@ -171,7 +171,12 @@ internal sealed class ChildRollUp(DataCatalog catalog)
             path.Remove(session.Id);
         }
 
-        _done[session.Id] = (count, totals);
+        // A session without children is its digest's totals, already kept there: only roll-ups are remembered.
+        if (count > 0)
+        {
+            _done[session.Id] = (count, totals);
+        }
+
         return (count, totals);
     }
 }
