@@ -125,9 +125,10 @@ internal sealed class SqliteStore : IDisposable
     private void ReadAllSessions(string sql, List<SessionRecord> sessions)
     {
         var db = _connection.Handle!;
-        if (raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement) != raw.SQLITE_OK)
+        var prepared = raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement);
+        if (prepared != raw.SQLITE_OK)
         {
-            throw ReadFailure(raw.SQLITE_ERROR, "sessions");
+            throw ReadFailure(prepared, "sessions");
         }
 
         using (statement)
@@ -247,9 +248,6 @@ internal sealed class SqliteStore : IDisposable
         }
     }
 
-    /// <summary>True when the database keeps event sequences (OpenCode 1.17 and later).</summary>
-    public bool HasEventSequences => Schema.HasAll("event_sequence", "aggregate_id", "seq");
-
     /// <summary>The highest message rowid, or -1 where the table has no rowid; new messages get higher ones.</summary>
     public long MaxMessageRowId()
     {
@@ -323,7 +321,7 @@ internal sealed class SqliteStore : IDisposable
             $"SELECT session_id, id, {timeColumn}, data, {typeColumn}, {(isSecondary ? "-1" : "rowid")} FROM {DatabaseSchema.Quote(table)}{where}", out sqlite3_stmt statement);
         if (rc != raw.SQLITE_OK)
         {
-            throw ReadFailure(raw.SQLITE_ERROR, "messages");
+            throw ReadFailure(rc, "messages");
         }
 
         using (statement)
@@ -440,9 +438,10 @@ internal sealed class SqliteStore : IDisposable
     private void ReadKeyed(string sql, string what, KeyedRow visit)
     {
         var db = _connection.Handle!;
-        if (raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement) != raw.SQLITE_OK)
+        var prepared = raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement);
+        if (prepared != raw.SQLITE_OK)
         {
-            throw ReadFailure(raw.SQLITE_ERROR, what);
+            throw ReadFailure(prepared, what);
         }
 
         using (statement)
