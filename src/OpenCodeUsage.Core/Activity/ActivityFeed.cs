@@ -128,6 +128,11 @@ public sealed class ActivityFeed : IDisposable
             // Reported through the channel already.
         }
 
+        foreach (var source in _sources)
+        {
+            source.Stop();
+        }
+
         _stop.Dispose();
         Interlocked.Decrement(ref s_active);
     }

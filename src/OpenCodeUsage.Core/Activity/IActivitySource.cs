@@ -25,4 +25,7 @@ internal interface IActivitySource
 
     /// <summary>Reads done so far.</summary>
     long Reads { get; }
+
+    /// <summary>The watch has ended: close anything kept open between reads.</summary>
+    void Stop();
 }

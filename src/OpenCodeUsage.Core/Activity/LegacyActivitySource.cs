@@ -34,6 +34,11 @@ internal sealed class LegacyActivitySource : IActivitySource
 
     public long Reads { get; private set; }
 
+    public void Stop()
+    {
+        // Nothing is kept open between reads of JSON files.
+    }
+
     public List<ActivityEvent> IdleDue(DateTimeOffset now) => _deriver.IdleDue(now);
 
     /// <summary>A notification always means a read: a part added to an existing message's folder moves no top folder's time.</summary>

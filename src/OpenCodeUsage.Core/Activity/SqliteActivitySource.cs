@@ -47,6 +47,8 @@ internal sealed class SqliteActivitySource : IActivitySource
     /// <summary>Reads done: a watch with nothing written must not read (tests check it never wakes itself).</summary>
     public long Reads { get; private set; }
 
+    public void Stop() => WalIndexKeeper.Release(_path);
+
     /// <summary>Notifications come for our own opens too (see <see cref="WriteStamp"/>): only a moved size or write time is news.</summary>
     public bool MayHaveChanged(bool notified) => WriteStamp.Of(_path) != _stamp;
 

@@ -19,7 +19,14 @@ internal static class SqliteConnector
         var journalExists = File.Exists(path + "-journal");
         try
         {
-            return Open(path, immutable: !walExists && !journalExists);
+            var immutable = !walExists && !journalExists;
+            var connection = Open(path, immutable);
+            if (!immutable && walExists)
+            {
+                WalIndexKeeper.Touch(path, () => Open(path, immutable: false));
+            }
+
+            return connection;
         }
         catch (SqliteException ex) when (walExists && IsCannotOpen(ex))
         {
