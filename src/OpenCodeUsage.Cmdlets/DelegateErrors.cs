@@ -11,7 +11,7 @@ internal static class DelegateErrors
     public static ErrorRecord For(DelegateResult result)
     {
         var timedOut = result.Status == DelegateStatus.TimedOut;
-        var id = timedOut ? "DelegateTimedOut" : "DelegateFailed";
+        var id = timedOut ? ErrorIds.DelegateTimedOut : ErrorIds.DelegateFailed;
         var where = result.SessionId is null ? $"in '{result.Directory}'" : $"in session {result.SessionId}";
         var message = $"OpenCode's run {where} {(timedOut ? "timed out" : "failed")} ({result.FailureKind}): {result.Error}";
         var record = new ErrorRecord(new OpenCodeUsageException(id, FailureKind.Unavailable, message, result), id,

@@ -8,9 +8,6 @@ internal static class ErrorRecords
     public static ErrorRecord From(OpenCodeUsageException failure) =>
         new(failure, failure.ErrorId, Category(failure.Kind), failure.Target);
 
-    public static ErrorRecord From(OperationCanceledException canceled) =>
-        new(canceled, "OperationStopped", ErrorCategory.OperationStopped, null);
-
     public static ErrorCategory Category(FailureKind kind) => kind switch
     {
         FailureKind.NotFound => ErrorCategory.ObjectNotFound,
