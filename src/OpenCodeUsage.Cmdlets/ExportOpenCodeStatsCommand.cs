@@ -140,7 +140,17 @@ public sealed class ExportOpenCodeStatsCommand : OpenCodeCmdlet
         }
     }
 
-    private bool Approved() => _approved ??= ShouldProcess(_target!, "Write OpenCode statistics");
+    private bool Approved() => _approved ??= ShouldProcess(Plan(), $"{Plan()}?", "Export-OpenCodeStats");
+
+    /// <summary>What -WhatIf and -Confirm say: the file written and the data counted into it.</summary>
+    private string Plan()
+    {
+        var from = _dataPaths is { Count: > 0 } ? string.Join(", ", _dataPaths.Select(p => $"'{p}'"))
+            : _eventDataPath is not null ? $"'{_eventDataPath}'"
+            : "OpenCode's default data directory";
+        var refresh = MyInvocation.ExpectingInput ? $", again as events arrive (at most every {ThrottleSec} s)" : string.Empty;
+        return $"Write the OpenCode statistics file '{_target}' (the GNOME extension's), counted from {from}{refresh}";
+    }
 
     private void RefreshInBackground()
     {

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Net;
 using OpenCodeUsage.Credentials;
-using OpenCodeUsage.Storage;
 
 namespace OpenCodeUsage.Commands;
 
@@ -41,14 +40,12 @@ public sealed class GetOpenCodeCredentialCommand : OpenCodeCmdlet
 
     protected override void EndProcessing()
     {
-        var diagnostics = new ReadDiagnostics();
         var query = new CredentialQuery
         {
             ProviderFilter = Wildcards(_providers.Count == 0 ? null : _providers.ToArray()),
             Directory = CurrentDirectory,
         };
-        var credentials = CredentialCatalog.Find(query, Environment, diagnostics, Log);
-        WriteDiagnostics(diagnostics);
+        var credentials = Read((diagnostics, _) => CredentialCatalog.Find(query, Environment, diagnostics, Log));
         foreach (var credential in credentials)
         {
             if (AsPlainText)
@@ -72,7 +69,7 @@ public sealed class GetOpenCodeCredentialCommand : OpenCodeCmdlet
             {
                 WriteError(new ErrorRecord(
                     new ItemNotFoundException($"No credential for the provider '{provider}' was found in auth.json, OpenCode's config or the environment."),
-                    "CredentialNotFound", ErrorCategory.ObjectNotFound, provider));
+                    ErrorIds.CredentialNotFound, ErrorCategory.ObjectNotFound, provider));
             }
         }
     }

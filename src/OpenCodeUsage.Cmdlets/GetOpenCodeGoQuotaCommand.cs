@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using OpenCodeUsage.Go;
-using OpenCodeUsage.Storage;
 
 namespace OpenCodeUsage.Commands;
 
@@ -33,24 +32,6 @@ public sealed class GetOpenCodeGoQuotaCommand : OpenCodeCmdlet
             DataPaths = ResolvePaths(DataPath),
             Directory = CurrentDirectory,
         };
-        var diagnostics = new ReadDiagnostics();
-        IReadOnlyList<GoQuota> windows;
-        try
-        {
-            windows = GoQuotaReport.Get(query, Environment, diagnostics, Log, CancellationToken);
-        }
-        catch (OpenCodeUsageException ex)
-        {
-            WriteDiagnostics(diagnostics);
-            ThrowTerminatingError(ErrorRecords.From(ex));
-            return;
-        }
-        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-
-        WriteDiagnostics(diagnostics);
-        WriteObject(windows, enumerateCollection: true);
+        WriteObject(Read((diagnostics, _) => GoQuotaReport.Get(query, Environment, diagnostics, Log, CancellationToken)), enumerateCollection: true);
     }
 }

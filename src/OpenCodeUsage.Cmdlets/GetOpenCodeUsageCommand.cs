@@ -9,13 +9,12 @@ namespace OpenCodeUsage.Commands;
 [Cmdlet(VerbsCommon.Get, "OpenCodeUsage", DefaultParameterSetName = SummarySet)]
 [OutputType(typeof(UsageSummary), ParameterSetName = [SummarySet])]
 [OutputType(typeof(UsageRecord), ParameterSetName = [PerMessageSet])]
-public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
+public sealed class GetOpenCodeUsageCommand : OpenCodeDataCmdlet
 {
     private const string SummarySet = "Summary";
     private const string PerMessageSet = "PerMessage";
     private const int ProgressId = 2;
     private const string Activity = "Reading OpenCode usage";
-    private readonly List<string> _sessionIds = [];
 
     /// <summary>What to group by; several keys make one row per combination.</summary>
     [Parameter(Position = 0, ParameterSetName = SummarySet)]
@@ -25,16 +24,6 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
     /// <summary>One record per assistant message instead of grouped rows.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PerMessageSet)]
     public SwitchParameter PerMessage { get; set; }
-
-    /// <summary>Only messages created at or after this time.</summary>
-    [Parameter]
-    [Alias("Since")]
-    public DateTime? After { get; set; }
-
-    /// <summary>Only messages created before this time.</summary>
-    [Parameter]
-    [Alias("Until")]
-    public DateTime? Before { get; set; }
 
     /// <summary>The zone days, weeks and months are cut in (IANA or Windows id); default the local zone.</summary>
     [Parameter]
@@ -60,18 +49,14 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
     /// <summary>Only these provider ids; wildcards allowed.</summary>
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ProviderCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Provider { get; set; }
-
-    /// <summary>Only these projects (name, id or worktree); wildcards allowed.</summary>
-    [Parameter]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Project { get; set; }
 
     /// <summary>Only these agents (build, plan, general, …); wildcards allowed.</summary>
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(AgentCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Agent { get; set; }
 
@@ -88,34 +73,34 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
     [ValidateNotNullOrEmpty]
     public string? PricingPath { get; set; }
 
-    /// <summary>OpenCode data directories or database files to read instead of the default one.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? DataPath { get; set; }
-
-    /// <summary>Read everything afresh, neither using nor updating the cache.</summary>
-    [Parameter]
-    public SwitchParameter NoCache { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        if (SessionId is not null)
-        {
-            _sessionIds.AddRange(SessionId);
-        }
-    }
+    protected override string[]? RecordIds => SessionId;
 
     protected override void EndProcessing()
     {
+        if (PipedNothing)
+        {
+            return;
+        }
+
+        var duplicate = GroupBy.GroupBy(g => g).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-GroupBy names {duplicate.Key} more than once; give each grouping once."),
+                ErrorIds.GroupByDuplicate, ErrorCategory.InvalidArgument, duplicate.Key));
+        }
+
         var zone = ResolveTimeZone();
+        var (after, before) = TimeWindow(zone);
         var query = new UsageQuery
         {
-            DataPaths = ResolvePaths(DataPath),
+            DataPaths = DataPaths,
             GroupBy = GroupBy,
-            After = ToOffset(After, zone),
-            Before = ToOffset(Before, zone),
+            After = after,
+            Before = before,
             TimeZone = zone,
-            SessionFilter = Wildcards(_sessionIds.Count == 0 ? null : _sessionIds.ToArray()),
+            SessionFilter = Wildcards(Input.Ids),
+            SessionIds = Input.ExactIds,
             ModelFilter = Wildcards(Model),
             ProviderFilter = Wildcards(Provider),
             ProjectFilter = Wildcards(Project),
@@ -124,44 +109,29 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
             IncludeForkCopies = IncludeForkCopies,
             PricingPath = PricingPath is null ? null : ResolvePaths([PricingPath])[0],
             NoCache = NoCache,
+            Log = Log,
         };
         query = query with { ResultKey = ResultKey(query) };
-        var diagnostics = new ReadDiagnostics();
-        try
+        if (PerMessage)
         {
-            if (PerMessage)
+            // Core calls back on this thread, so records go down the pipeline while the scan runs.
+            Read((diagnostics, progress) =>
             {
-                // Core calls back on this thread, so records go down the pipeline while the scan runs.
-                UsageReport.Stream(query, Environment, diagnostics, Progress(ProgressId, Activity), WriteObject, CancellationToken);
-            }
-            else
-            {
-                var rows = UsageReport.Summarize(query, Environment, diagnostics, Progress(ProgressId, Activity), CancellationToken);
-                CompleteProgress(ProgressId, Activity);
-                WriteObject(rows, enumerateCollection: true);
-            }
+                UsageReport.Stream(query, Environment, diagnostics, progress, WriteObject, CancellationToken);
+                return true;
+            }, ProgressId, Activity);
         }
-        catch (OpenCodeUsageException ex)
+        else
         {
-            WriteDiagnostics(diagnostics);
-            ThrowTerminatingError(ErrorRecords.From(ex));
+            WriteObject(Read((diagnostics, progress) => UsageReport.Summarize(query, Environment, diagnostics, progress, CancellationToken),
+                ProgressId, Activity), enumerateCollection: true);
         }
-        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        finally
-        {
-            CompleteProgress(ProgressId, Activity);
-        }
-
-        WriteDiagnostics(diagnostics);
     }
 
     /// <summary>Every parameter that shapes the rows, as text, so an identical call over unchanged data is answered from memory.</summary>
     private string ResultKey(UsageQuery query) => string.Join("\u001f",
         string.Join(",", query.DataPaths), string.Join(",", query.GroupBy), query.After?.UtcTicks, query.Before?.UtcTicks,
-        query.TimeZone.Id, string.Join(",", _sessionIds), Join(Model), Join(Provider), Join(Project), Join(Agent),
+        query.TimeZone.Id, Join(Input.Ids), Join(Model), Join(Provider), Join(Project), Join(Agent),
         query.IncludeChildren, query.IncludeForkCopies, query.PricingPath);
 
     private static string Join(string[]? values) => values is null ? string.Empty : string.Join(",", values);
@@ -181,7 +151,7 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"'{TimeZone}' is not a known time zone; use an IANA id such as Europe/Berlin or a Windows id such as W. Europe Standard Time.", ex),
-                "TimeZoneNotFound", ErrorCategory.InvalidArgument, TimeZone));
+                ErrorIds.TimeZoneNotFound, ErrorCategory.InvalidArgument, TimeZone));
             throw; // unreachable: ThrowTerminatingError always throws
         }
     }

@@ -109,7 +109,14 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        if (Plan() is not { } task || !ShouldProcess(_runner!.Describe(task), "Run OpenCode with this prompt?", "Invoke-OpenCodeDelegate"))
+        if (Plan() is not { } task)
+        {
+            return;
+        }
+
+        // -WhatIf prints the description; -Confirm shows the warning text, so it says what will run too.
+        var description = _runner!.Describe(task);
+        if (!ShouldProcess(description, $"Run OpenCode as follows?{System.Environment.NewLine}{description}", "Invoke-OpenCodeDelegate"))
         {
             return;
         }
@@ -162,7 +169,7 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
         {
             return new OpenCodeRunner(OpenCodeExecutable.Find(explicitPath, Environment), options);
         }
-        catch (OpenCodeUsageException ex) when (ex.ErrorId == "OpenCodeNotFound")
+        catch (OpenCodeUsageException ex) when (ex.ErrorId == ErrorIds.OpenCodeNotFound)
         {
             // -WhatIf needs no executable: the error comes only when something would really run.
             _missingOpenCode = ex;
@@ -191,7 +198,7 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
         if (ParameterSetName == Local && !System.IO.Directory.Exists(directory))
         {
             WriteError(new ErrorRecord(new DirectoryNotFoundException($"The directory '{directory}' does not exist."),
-                "DirectoryNotFound", ErrorCategory.ObjectNotFound, directory));
+                ErrorIds.DirectoryNotFound, ErrorCategory.ObjectNotFound, directory));
             return null;
         }
 

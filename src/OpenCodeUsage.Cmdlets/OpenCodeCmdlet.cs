@@ -40,7 +40,7 @@ public abstract class OpenCodeCmdlet : PSCmdlet, IDisposable
                       $"Searched: {string.Join(", ", NativeSqlite.Searched.Select(p => $"'{p}'"))}. " +
                       "This platform may not be supported, or the module folder is incomplete; reinstall the module.";
         ThrowTerminatingError(new ErrorRecord(
-            new DllNotFoundException(message), "SqliteNativeLibraryNotFound", ErrorCategory.ResourceUnavailable,
+            new DllNotFoundException(message), ErrorIds.SqliteNativeLibraryNotFound, ErrorCategory.ResourceUnavailable,
             NativeSqlite.RuntimeIdentifier));
     }
 
@@ -48,8 +48,11 @@ public abstract class OpenCodeCmdlet : PSCmdlet, IDisposable
     protected IReadOnlyList<string> ResolvePaths(string[]? paths) =>
         paths is null ? [] : paths.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)).ToList();
 
-    /// <summary>A case-insensitive wildcard predicate over any of <paramref name="patterns"/>; null matches everything.</summary>
-    protected static Func<string, bool>? Wildcards(string[]? patterns)
+    /// <summary>
+    /// A case-insensitive wildcard predicate over any of <paramref name="patterns"/>; null matches everything. A
+    /// pattern PowerShell cannot parse ("[ab") stops the command here, with our id, not at its first match.
+    /// </summary>
+    protected Func<string, bool>? Wildcards(string[]? patterns)
     {
         if (patterns is not { Length: > 0 })
         {
@@ -57,20 +60,48 @@ public abstract class OpenCodeCmdlet : PSCmdlet, IDisposable
         }
 
         var compiled = patterns.Select(p => WildcardPattern.Get(p, WildcardOptions.IgnoreCase)).ToArray();
+        foreach (var (pattern, wildcard) in patterns.Zip(compiled))
+        {
+            try
+            {
+                wildcard.IsMatch(string.Empty); // parses the pattern, which Get leaves for the first match
+            }
+            catch (WildcardPatternException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"'{pattern}' is not a valid wildcard pattern: {ex.Message} Escape [ and ] with a backtick to match them literally.", ex),
+                    ErrorIds.WildcardInvalid, ErrorCategory.InvalidArgument, pattern));
+            }
+        }
+
         return value => compiled.Any(w => w.IsMatch(value));
     }
 
     /// <summary>
     /// A date typed without a zone ("2026-11-01") is wall-clock time in <paramref name="zone"/> (the local zone
     /// unless the command takes another), so a date alone means midnight there; Get-Date values keep their instant.
+    /// A date whose instant falls outside what a DateTimeOffset holds ([datetime]::MinValue east of UTC) is an error.
     /// </summary>
-    protected static DateTimeOffset? ToOffset(DateTime? value, TimeZoneInfo? zone = null) => value switch
+    protected DateTimeOffset? ToOffset(DateTime? value, TimeZoneInfo? zone = null)
     {
-        null => null,
-        { Kind: DateTimeKind.Utc } utc => new DateTimeOffset(utc),
-        { Kind: DateTimeKind.Local } local => new DateTimeOffset(local),
-        { } wall => new DateTimeOffset(wall, (zone ?? TimeZoneInfo.Local).GetUtcOffset(wall)),
-    };
+        try
+        {
+            return value switch
+            {
+                null => null,
+                { Kind: DateTimeKind.Utc } utc => new DateTimeOffset(utc),
+                { Kind: DateTimeKind.Local } local => new DateTimeOffset(local),
+                { } wall => new DateTimeOffset(wall, (zone ?? TimeZoneInfo.Local).GetUtcOffset(wall)),
+            };
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentOutOfRangeException($"The date {value:o} in {(zone ?? TimeZoneInfo.Local).Id} is outside the range of dates that can be compared; pass a later (or earlier) one.", ex),
+                ErrorIds.DateOutOfRange, ErrorCategory.InvalidArgument, value));
+            throw; // unreachable: ThrowTerminatingError always throws
+        }
+    }
 
     /// <summary>PowerShell's current folder (not the process's), where OpenCode started from here would look for project config.</summary>
     protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
@@ -81,8 +112,46 @@ public abstract class OpenCodeCmdlet : PSCmdlet, IDisposable
     /// <summary>Environment variables, read through one place so behaviour is the same in every cmdlet.</summary>
     protected static string? Environment(string name) => System.Environment.GetEnvironmentVariable(name);
 
-    /// <summary>A progress callback for Core. It runs on the pipeline thread (Core calls back synchronously) and is throttled.</summary>
-    internal Action<ReadProgress> Progress(int activityId, string activity) => p =>
+    /// <summary>
+    /// The one way a cmdlet runs a read in Core: progress while it runs (when <paramref name="activity"/> is given),
+    /// Ctrl+C as a stopped pipeline, Core's failure as a terminating record with what went wrong before it, and the
+    /// read's failed stores and warnings written after it.
+    /// </summary>
+    internal T Read<T>(Func<ReadDiagnostics, Action<ReadProgress>?, T> read, int progressId = 0, string? activity = null)
+    {
+        var diagnostics = new ReadDiagnostics();
+        T result;
+        try
+        {
+            result = read(diagnostics, activity is null ? null : Progress(progressId, activity));
+        }
+        catch (OpenCodeUsageException ex)
+        {
+            WriteDiagnostics(diagnostics);
+            ThrowTerminatingError(ErrorRecords.From(ex));
+            throw; // unreachable: ThrowTerminatingError always throws
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            if (activity is not null)
+            {
+                CompleteProgress(progressId, activity);
+            }
+        }
+
+        WriteDiagnostics(diagnostics);
+        return result;
+    }
+
+    /// <summary>
+    /// A progress callback for Core. It runs on the pipeline thread (Core calls back synchronously) and is throttled.
+    /// The percent counts finished stores and, within the store being read, rows read against the rows it holds.
+    /// </summary>
+    private Action<ReadProgress> Progress(int activityId, string activity) => p =>
     {
         var now = DateTime.UtcNow;
         if (now - _lastProgress < TimeSpan.FromMilliseconds(200) && p.StoresDone < p.StoresTotal)
@@ -91,17 +160,21 @@ public abstract class OpenCodeCmdlet : PSCmdlet, IDisposable
         }
 
         _lastProgress = now;
+        var withinStore = p.MessagesTotal > 0 ? Math.Min(1.0, (double)p.Messages / p.MessagesTotal) : 0.0;
         var record = new ProgressRecord(activityId, activity, $"{p.Activity}: {p.Sessions:N0} sessions, {p.Messages:N0} messages read")
         {
-            PercentComplete = p.StoresTotal == 0 ? -1 : Math.Min(100, p.StoresDone * 100 / p.StoresTotal),
+            PercentComplete = p.StoresTotal == 0 ? -1 : (int)Math.Min(100, (p.StoresDone + withinStore) * 100 / p.StoresTotal),
         };
         WriteProgress(record);
     };
 
-    internal void CompleteProgress(int activityId, string activity) =>
+    private void CompleteProgress(int activityId, string activity) =>
         WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
 
-    /// <summary>One error record per failed store; one warning per skipped batch. The rest of the output still comes.</summary>
+    /// <summary>
+    /// One error record per failed store; one warning per skipped batch. The rest of the output still comes. A
+    /// warning Core means for once per session (models without a price) is given once per runspace.
+    /// </summary>
     internal void WriteDiagnostics(ReadDiagnostics diagnostics)
     {
         foreach (var failure in diagnostics.Failures)
@@ -111,7 +184,10 @@ public abstract class OpenCodeCmdlet : PSCmdlet, IDisposable
 
         foreach (var warning in diagnostics.Warnings)
         {
-            WriteWarning(warning);
+            if (!ReadDiagnostics.IsOncePerSession(warning) || OnceWarnings.FirstTime(warning))
+            {
+                WriteWarning(warning);
+            }
         }
     }
 }

@@ -48,7 +48,8 @@ public sealed class SetOpenCodeGoCookieCommand : OpenCodeCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess(_path, $"Save the OpenCode Go cookie for workspace {_workspaceId}"))
+        var action = $"Save the OpenCode Go cookie for workspace {_workspaceId} to '{_path}' (an owner-only file; one already there is replaced)";
+        if (!ShouldProcess(action, $"{action}?", "Set-OpenCodeGoCookie"))
         {
             return;
         }
@@ -85,7 +86,7 @@ public sealed class SetOpenCodeGoCookieCommand : OpenCodeCmdlet
 
         ThrowTerminatingError(new ErrorRecord(
             new PSInvalidOperationException("-Cookie was not given and this host cannot prompt for it. Pass -Cookie, for example (Get-Secret OpenCodeGo).", failure),
-            "GoCookieNeeded", ErrorCategory.InvalidOperation, _path));
+            ErrorIds.GoCookieNeeded, ErrorCategory.InvalidOperation, _path));
         throw new InvalidOperationException(); // unreachable: ThrowTerminatingError always throws
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OpenCodeUsage.Activity;
 using OpenCodeUsage.Commands.Completion;
+using OpenCodeUsage.Sessions;
 
 namespace OpenCodeUsage.Commands;
 
@@ -11,7 +12,7 @@ public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
 {
     private const string DatabaseSet = "Database";
     private const string ServerSet = "Server";
-    private readonly List<string> _sessionIds = [];
+    private readonly PipelineInput _input = new();
 
     /// <summary>Only these sessions; wildcards allowed; binds from Get-OpenCodeSession output.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -24,11 +25,12 @@ public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
     /// <summary>Only these projects (name, id or worktree); wildcards allowed.</summary>
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ProjectCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Project { get; set; }
 
-    /// <summary>OpenCode data directories or database files to watch instead of the default one.</summary>
-    [Parameter(ParameterSetName = DatabaseSet)]
+    /// <summary>OpenCode data directories or database files to watch instead of the default one; binds from piped objects' DataPath.</summary>
+    [Parameter(ParameterSetName = DatabaseSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[]? DataPath { get; set; }
 
@@ -67,17 +69,22 @@ public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int Count { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        if (SessionId is not null)
-        {
-            _sessionIds.AddRange(SessionId);
-        }
-    }
+    protected override void ProcessRecord() => _input.Add(SessionId, DataPath);
 
     protected override void EndProcessing()
     {
+        // Piped sessions that turned out to be none: there is nothing to watch (not everything).
+        if (_input.IsEmpty(MyInvocation))
+        {
+            return;
+        }
+
         var options = Options();
+        if (ParameterSetName == DatabaseSet && !ReportMissingSessions(options))
+        {
+            return;
+        }
+
         ActivityFeed feed;
         try
         {
@@ -147,31 +154,50 @@ public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
         }
     }
 
+    /// <summary>An exact id that names no session is SessionNotFound, as in every cmdlet; false when no session asked for is left to watch.</summary>
+    private bool ReportMissingSessions(ActivityOptions options)
+    {
+        var exact = _input.ExactIds;
+        if (exact.Count == 0)
+        {
+            return true;
+        }
+
+        var missing = Read((_, _) => MissingSessions.Find(exact, options.DataPaths, Environment, CancellationToken));
+        foreach (var failure in missing)
+        {
+            WriteError(ErrorRecords.From(failure));
+        }
+
+        var anyWildcard = _input.Ids!.Any(WildcardPattern.ContainsWildcardCharacters);
+        return anyWildcard || missing.Count < exact.Count;
+    }
+
     private ActivityOptions Options()
     {
         if (Server is { } server && (!server.IsAbsoluteUri || server.Scheme is not ("http" or "https")))
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"-Server takes the http(s) address of `opencode serve`, e.g. http://127.0.0.1:4096; '{server}' is not one."),
-                "ServerAddressInvalid", ErrorCategory.InvalidArgument, server));
+                ErrorIds.ServerAddressInvalid, ErrorCategory.InvalidArgument, server));
         }
 
         if (PollInterval <= TimeSpan.Zero || IdleAfter <= TimeSpan.Zero)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("-PollInterval and -IdleAfter must be longer than zero."), "IntervalInvalid", ErrorCategory.InvalidArgument, null));
+                new ArgumentException("-PollInterval and -IdleAfter must be longer than zero."), ErrorIds.IntervalInvalid, ErrorCategory.InvalidArgument, null));
         }
 
         return new ActivityOptions
         {
-            DataPaths = ResolvePaths(DataPath),
+            DataPaths = ResolvePaths(_input.DataPaths),
             Server = Server,
             Credential = Credential?.GetNetworkCredential(),
             IdleAfter = IdleAfter,
             PollInterval = PollInterval,
             Filter = new ActivityFilter
             {
-                Session = Wildcards(_sessionIds.Count == 0 ? null : _sessionIds.ToArray()),
+                Session = Wildcards(_input.Ids),
                 Project = Wildcards(Project),
                 IncludeText = IncludeText,
             },

@@ -60,7 +60,7 @@ public sealed class Session
     /// <summary>The OpenCode version that created the session.</summary>
     public string? Version { get; init; }
 
-    /// <summary>The data directory the session was read from.</summary>
+    /// <summary>The data directory (or database file, when one was given) the session was read from: what -DataPath takes.</summary>
     public string? DataPath { get; init; }
 
     public override string ToString() => Id;

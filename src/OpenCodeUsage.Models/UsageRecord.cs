@@ -37,5 +37,8 @@ public sealed class UsageRecord
     /// <summary>The error OpenCode recorded, e.g. MessageAbortedError.</summary>
     public string? Error { get; init; }
 
+    /// <summary>The data directory (or database file, when one was given) the message was read from: what -DataPath takes.</summary>
+    public string? DataPath { get; init; }
+
     public override string ToString() => MessageId;
 }

@@ -16,6 +16,11 @@ internal sealed class CapturingHost(int width) : PSHost
     /// <summary>What ReadLineAsSecureString answers, in turn (hidden input, as a console host reads it).</summary>
     public Queue<SecureString> SecureInput => _ui.SecureInput;
 
+    /// <summary>What PromptForChoice answers, in turn (-Confirm's Yes/No); each prompt's caption and message is kept in <see cref="Prompts"/>.</summary>
+    public Queue<int> Choices => _ui.Choices;
+
+    public List<string> Prompts => _ui.Prompts;
+
     public override string Name => "OpenCodeUsageTestHost";
     public override Version Version { get; } = new(1, 0);
     public override Guid InstanceId { get; } = Guid.NewGuid();
@@ -57,6 +62,10 @@ internal sealed class CapturingHost(int width) : PSHost
 
         public Queue<SecureString> SecureInput { get; } = new();
 
+        public Queue<int> Choices { get; } = new();
+
+        public List<string> Prompts { get; } = [];
+
         public override PSHostRawUserInterface RawUI => _raw;
 
         public override void Write(string value) => Append(value);
@@ -83,8 +92,11 @@ internal sealed class CapturingHost(int width) : PSHost
             throw new NotSupportedException("The test host reads no input.");
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName,
             PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException("The test host reads no input.");
-        public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) =>
-            throw new NotSupportedException("The test host reads no input.");
+        public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice)
+        {
+            Prompts.Add(caption + "\n" + message);
+            return Choices.TryDequeue(out var choice) ? choice : throw new NotSupportedException("The test host has no more choices.");
+        }
 
         private void Append(string value)
         {

@@ -107,10 +107,16 @@ public sealed class GetOpenCodeUsageTests
             var warning = Assert.Single(engine.Warnings);
             Assert.Contains("mock/mock-smart", warning.Message);
 
-            // The same question again is answered from memory, with the same rows and the same warning.
+            // The same question again is answered from memory, with the same rows; the warning was given once this
+            // session (runspace), for every call, so it does not come again. A new session hears it again.
             var again = engine.Run("Get-OpenCodeUsage -DataPath $args[0] -PricingPath $args[1] -GroupBy Model", Data, pricing);
             Assert.Equal(rows.Select(r => r.Properties["Group"].Value), again.Select(r => r.Properties["Group"].Value));
-            Assert.Equal(warning.Message, Assert.Single(engine.Warnings).Message);
+            Assert.Empty(engine.Warnings);
+            engine.Run("Get-OpenCodeUsage -DataPath $args[0] -PricingPath $args[1] -GroupBy Model -PerMessage", Data, pricing);
+            Assert.Empty(engine.Warnings);
+            using var next = new Engine();
+            next.Run("Get-OpenCodeUsage -DataPath $args[0] -PricingPath $args[1] -GroupBy Model", Data, pricing);
+            Assert.Equal(warning.Message, Assert.Single(next.Warnings).Message);
         }
         finally
         {

@@ -58,4 +58,16 @@ public sealed class LongScanTests : IDisposable
         Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
         Assert.Contains(ps.Streams.Progress, p => p.StatusDescription.Contains("messages read", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Progress_of_one_large_database_moves_through_real_percents()
+    {
+        var data = BigDataDir(sessions: 6000);
+        using var engine = new Engine();
+        engine.Run("Get-OpenCodeUsage -DataPath $args[0] -NoCache -GroupBy Session | Out-Null", data);
+        Assert.Empty(engine.Errors);
+        var percents = engine.Progress.Where(p => p.RecordType == ProgressRecordType.Processing).Select(p => p.PercentComplete).ToList();
+        Assert.Contains(percents, p => p is > 0 and < 100);
+        Assert.Equal(percents.Order(), percents);
+    }
 }

@@ -79,12 +79,12 @@ public sealed class ActivityFeed : IDisposable
         {
             foreach (var database in source.Databases)
             {
-                sources.Add(new SqliteActivitySource(database, source.DataDirectory, options.Filter, new IdleTracker(options.IdleAfter)));
+                sources.Add(new SqliteActivitySource(database, source.DataPath, options.Filter, new IdleTracker(options.IdleAfter)));
             }
 
             if (source.LegacyStorage is { } legacy)
             {
-                sources.Add(new LegacyActivitySource(legacy, source.DataDirectory, options.Filter, new IdleTracker(options.IdleAfter)));
+                sources.Add(new LegacyActivitySource(legacy, source.DataPath, options.Filter, new IdleTracker(options.IdleAfter)));
             }
         }
 

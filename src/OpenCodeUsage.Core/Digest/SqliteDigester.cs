@@ -13,8 +13,9 @@ internal static class SqliteDigester
     /// <summary>Beyond this share of changed sessions one pass over the table beats a lookup per session.</summary>
     internal const double FullScanShare = 0.25;
 
+    /// <param name="rows">Told, before a scan of the message table, how many rows it holds (its highest rowid), for progress.</param>
     public static StoreDigest Digest(StoreRef store, StoreDigest? previous, StringPool strings, Action<long>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<long>? rows = null)
     {
         var stamp = FileStamp.Of(store.Path);
         if (previous is not null && previous.Stamp == stamp && previous.SessionRows.Count > 0)
@@ -85,6 +86,11 @@ internal static class SqliteDigester
         }
 
         var whole = toScan.Count > sessions.Count * FullScanShare;
+        if (whole)
+        {
+            rows?.Invoke(digest.MaxRowId);
+        }
+
         var parallel = whole && digest.MaxRowId >= ParallelScan.MinimumRows && Environment.ProcessorCount > 1;
         if (!parallel)
         {

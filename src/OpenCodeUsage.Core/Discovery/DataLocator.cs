@@ -1,3 +1,5 @@
+using OpenCodeUsage.Storage;
+
 namespace OpenCodeUsage.Discovery;
 
 /// <summary>
@@ -9,11 +11,47 @@ public static class DataLocator
     /// <summary>Resolves user-given paths (data dirs or database files), or the default place when none are given.</summary>
     /// <param name="paths">Paths as the user typed them, already made absolute by the caller; null or empty for the default.</param>
     /// <param name="environment">Reads an environment variable (injected so tests need not touch the process).</param>
-    public static IReadOnlyList<DataSource> Resolve(IReadOnlyList<string>? paths, Func<string, string?> environment)
+    public static IReadOnlyList<DataSource> Resolve(IReadOnlyList<string>? paths, Func<string, string?> environment) =>
+        Resolve(paths, environment, null);
+
+    /// <summary>
+    /// As <see cref="Resolve(IReadOnlyList{string}?, Func{string, string?})"/>, but a given path that is not there
+    /// fails <paramref name="diagnostics"/> and the others are still read; only when none is there does it throw.
+    /// </summary>
+    public static IReadOnlyList<DataSource> Resolve(IReadOnlyList<string>? paths, Func<string, string?> environment, ReadDiagnostics? diagnostics)
     {
         if (paths is { Count: > 0 })
         {
-            return paths.Select(p => ResolveExplicit(p)).ToList();
+            if (diagnostics is null)
+            {
+                return paths.Select(p => ResolveExplicit(p)).ToList();
+            }
+
+            var found = new List<DataSource>();
+            var missing = new List<OpenCodeUsageException>();
+            foreach (var path in paths)
+            {
+                try
+                {
+                    found.Add(ResolveExplicit(path));
+                }
+                catch (OpenCodeUsageException ex) when (ex.Kind == FailureKind.NotFound)
+                {
+                    missing.Add(ex);
+                }
+            }
+
+            if (found.Count == 0)
+            {
+                throw missing[0];
+            }
+
+            foreach (var failure in missing)
+            {
+                diagnostics.Fail(failure);
+            }
+
+            return found;
         }
 
         var dataDir = DefaultDataDirectory(environment);
@@ -53,7 +91,7 @@ public static class DataLocator
     {
         if (File.Exists(path))
         {
-            return new DataSource(Path.GetDirectoryName(path) ?? ".", [path], null);
+            return new DataSource(Path.GetDirectoryName(path) ?? ".", [path], null, path);
         }
 
         if (!Directory.Exists(path))
@@ -75,7 +113,8 @@ public static class DataLocator
             throw new OpenCodeUsageException(
                 "DatabaseNotFound", FailureKind.NotFound,
                 $"No OpenCode database was found in '{dir}': tried '{Path.Combine(dir, "opencode.db")}', " +
-                $"'{Path.Combine(dir, "opencode-<channel>.db")}' and legacy JSON in '{Path.Combine(dir, "storage", "session")}'.",
+                $"'{Path.Combine(dir, "opencode-<channel>.db")}' and legacy JSON in '{Path.Combine(dir, "storage", "session")}'. " +
+                "Pass -DataPath with the folder that holds opencode.db (OpenCode's data directory, e.g. ~/.local/share/opencode), or the database file itself.",
                 dir);
         }
 

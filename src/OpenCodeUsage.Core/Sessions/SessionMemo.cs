@@ -28,9 +28,14 @@ internal static class SessionMemo
         }
 
         var key = new System.Text.StringBuilder("sessions");
-        foreach (var db in sources.SelectMany(s => s.Databases))
+        // The data path is part of the answer (Session.DataPath): the same file given directly is another key.
+        foreach (var source in sources)
         {
-            key.Append('|').Append(db).Append(':').Append(FileStamp.Of(db));
+            key.Append('|').Append(source.DataPath);
+            foreach (var db in source.Databases)
+            {
+                key.Append('|').Append(db).Append(':').Append(FileStamp.Of(db));
+            }
         }
 
         return key.ToString();

@@ -24,4 +24,7 @@ public sealed class SessionQuery
 
     /// <summary>Read everything afresh, neither using nor updating the cache.</summary>
     public bool NoCache { get; init; }
+
+    /// <summary>Where the read says what it read (stores, cache hits, rows), for -Verbose.</summary>
+    public ActivityLog Log { get; init; } = ActivityLog.None;
 }

@@ -12,11 +12,12 @@ public static class SessionReader
     public static IReadOnlyList<Session> Read(SessionQuery query, Func<string, string?> environment, ReadDiagnostics diagnostics,
         Action<ReadProgress>? progress, CancellationToken cancellationToken)
     {
-        var sources = DataLocator.Resolve(query.DataPaths, environment);
+        var sources = DataLocator.Resolve(query.DataPaths, environment, diagnostics);
         var key = query.NoCache ? null : SessionMemo.KeyFor(sources);
         var all = key is null ? null : SessionMemo.Find(key);
         if (all is not null)
         {
+            query.Log.Say($"Answered from memory: the {all.Sessions.Count:N0} sessions read by an earlier call, whose files have not changed since.");
             foreach (var warning in all.Warnings)
             {
                 diagnostics.Warn(warning);
@@ -25,7 +26,7 @@ public static class SessionReader
         else
         {
             var (warningsBefore, failuresBefore) = (diagnostics.Warnings.Count, diagnostics.Failures.Count);
-            var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken);
+            var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken, query.Log);
             var forks = ForkCopies.Find(catalog, remember: !query.NoCache);
             var rollUp = new ChildRollUp(catalog);
             var computed = catalog.Sessions.Values
@@ -191,6 +192,25 @@ public static class SessionDirectory
         return catalog.Sessions.Values
             .OrderByDescending(s => s.Updated)
             .Select(s => (s.Id, s.Title, Time.FromUnixMilliseconds(s.Updated)))
+            .ToList();
+    }
+
+    /// <summary>Project names, provider ids or agent names the user's data holds, for -Project, -Provider and -Agent; each once, most used first.</summary>
+    public static IReadOnlyList<string> Names(UsageGrouping kind, IReadOnlyList<string> dataPaths, Func<string, string?> environment,
+        CancellationToken cancellationToken)
+    {
+        var catalog = DataReader.Read(DataLocator.Resolve(dataPaths, environment), DigestCache.Shared(environment), new ReadDiagnostics(), null, cancellationToken);
+        IEnumerable<string?> names = kind switch
+        {
+            UsageGrouping.Project => catalog.Sessions.Values.Select(s => catalog.ProjectOf(s)?.DisplayName),
+            UsageGrouping.Provider => catalog.Digests.Values.SelectMany(d => d.Rows.Select(r => r.ProviderId)),
+            UsageGrouping.Agent => catalog.Digests.Values.SelectMany(d => d.Rows.Select(r => r.AgentName)),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only projects, providers and agents are listed."),
+        };
+        return names.OfType<string>().Where(n => n.Length > 0)
+            .GroupBy(n => n, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key)
             .ToList();
     }
 

@@ -28,8 +28,9 @@ internal sealed class DataCatalog(int capacity = 0, Dictionary<string, SessionDi
 internal static class DataReader
 {
     /// <param name="cache">Where earlier digests are kept; null reads everything afresh and keeps nothing.</param>
+    /// <param name="log">Told, per store, what was read: the file, its kind, whether the cache answered, the rows.</param>
     public static DataCatalog Read(IReadOnlyList<DataSource> sources, DigestCache? cache, ReadDiagnostics diagnostics,
-        Action<ReadProgress>? progress, CancellationToken cancellationToken)
+        Action<ReadProgress>? progress, CancellationToken cancellationToken, ActivityLog? log = null)
     {
         var stores = ListStores(sources);
         var digests = new List<(StoreRef Store, StoreDigest Digest)>();
@@ -39,19 +40,22 @@ internal static class DataReader
         {
             cancellationToken.ThrowIfCancellationRequested();
             var sessionsSoFar = digests.Sum(d => d.Digest.SessionRows.Count);
-            Action<long> report = n => progress?.Invoke(new ReadProgress(store.Path, done, stores.Count, sessionsSoFar, n));
+            var rowsInStore = 0L;
+            Action<long> report = n => progress?.Invoke(new ReadProgress(store.Path, done, stores.Count, sessionsSoFar, n, rowsInStore));
             report(0);
             try
             {
+                var previous = store.IsLegacyJson ? null : cache?.Find(store.Path);
                 var digest = store.IsLegacyJson
                     ? LegacyDigester.Digest(store, strings, diagnostics, report, cancellationToken)
-                    : SqliteDigester.Digest(store, cache?.Find(store.Path), strings, report, cancellationToken);
+                    : SqliteDigester.Digest(store, previous, strings, report, cancellationToken, rows => rowsInStore = rows);
                 if (!store.IsLegacyJson)
                 {
                     cache?.Keep(digest);
                 }
 
                 digests.Add((store, digest));
+                log?.Say(Describe(store, digest, cache is not null, previous));
             }
             catch (OpenCodeUsageException ex)
             {
@@ -85,6 +89,19 @@ internal static class DataReader
         return catalog;
     }
 
+    /// <summary>One line of -Verbose per store: which file, what kind, how the cache served it, what it holds.</summary>
+    private static string Describe(StoreRef store, StoreDigest digest, bool cached, StoreDigest? previous)
+    {
+        var kind = store.IsLegacyJson ? "legacy JSON storage (OpenCode 1.0 and 1.1)" : "SQLite database (OpenCode 1.x schema)";
+        var cache = store.IsLegacyJson ? "not cached"
+            : !cached ? "cache not used (-NoCache), read in full"
+            : previous is null ? "cache miss, read in full"
+            : ReferenceEquals(previous, digest) ? "cache hit, file unchanged"
+            : "cache hit, changed sessions read again";
+        var messages = digest.Sessions.Values.Sum(d => (long)d.MessageCount);
+        return $"Read '{store.Path}': {kind}; {cache}; {digest.SessionRows.Count:N0} sessions, {messages:N0} messages.";
+    }
+
     private static List<StoreRef> ListStores(IReadOnlyList<DataSource> sources)
     {
         var stores = new List<StoreRef>();
@@ -95,13 +112,13 @@ internal static class DataReader
             {
                 if (seenPaths.Add(Path.GetFullPath(db)))
                 {
-                    stores.Add(new StoreRef(source.DataDirectory, db, false, stores.Count));
+                    stores.Add(new StoreRef(source.DataPath, db, false, stores.Count));
                 }
             }
 
             if (source.LegacyStorage is { } storage && seenPaths.Add(Path.GetFullPath(storage)))
             {
-                stores.Add(new StoreRef(source.DataDirectory, storage, true, stores.Count));
+                stores.Add(new StoreRef(source.DataPath, storage, true, stores.Count));
             }
         }
 

@@ -12,6 +12,14 @@ public sealed class ReadDiagnostics
     /// <summary>Things the user should know, e.g. how many malformed rows were skipped and where.</summary>
     public IReadOnlyList<string> Warnings => _warnings;
 
+    /// <summary>
+    /// Whether a warning says something that holds for the whole session (models without a price), so a caller
+    /// repeating the same question need hear it only once. Told by its text: it is also replayed from memos.
+    /// </summary>
+    public static bool IsOncePerSession(string warning) =>
+        warning.StartsWith(Usage.UsageScan.NoPricesWarning, StringComparison.Ordinal)
+        || warning.StartsWith(Usage.UsageScan.UnpricedWarning, StringComparison.Ordinal);
+
     internal void Fail(OpenCodeUsageException failure) => _failures.Add(failure);
 
     internal void Warn(string warning) => _warnings.Add(warning);

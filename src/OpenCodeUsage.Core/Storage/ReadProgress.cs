@@ -6,4 +6,5 @@ namespace OpenCodeUsage.Storage;
 /// <param name="StoresTotal">Stores to read.</param>
 /// <param name="Sessions">Sessions found.</param>
 /// <param name="Messages">Messages read from the current store.</param>
-public readonly record struct ReadProgress(string Activity, int StoresDone, int StoresTotal, int Sessions, long Messages);
+/// <param name="MessagesTotal">About how many message rows the current store holds (its highest rowid); 0 when unknown.</param>
+public readonly record struct ReadProgress(string Activity, int StoresDone, int StoresTotal, int Sessions, long Messages, long MessagesTotal = 0);

@@ -54,5 +54,8 @@ internal sealed record SessionRecord
     public required StoreRef Store { get; init; }
 }
 
-/// <summary>Identifies one store: a database file or a legacy storage folder, within a data dir.</summary>
+/// <summary>
+/// Identifies one store: a database file or a legacy storage folder, within a data dir. DataDirectory is what
+/// reads it again as a data path: the data dir, or the database file when that was given.
+/// </summary>
 internal sealed record StoreRef(string DataDirectory, string Path, bool IsLegacyJson, int Rank);

@@ -18,6 +18,9 @@ public sealed record UsageQuery
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
 
     public Func<string, bool>? SessionFilter { get; init; }
+
+    /// <summary>The exact ids among the session filter's: each that names no session is reported as SessionNotFound.</summary>
+    public IReadOnlyList<string> SessionIds { get; init; } = [];
     public Func<string, bool>? ModelFilter { get; init; }
     public Func<string, bool>? ProviderFilter { get; init; }
 
@@ -37,6 +40,9 @@ public sealed record UsageQuery
 
     /// <summary>Read everything afresh, neither using nor updating the cache.</summary>
     public bool NoCache { get; init; }
+
+    /// <summary>Where the read says what it read (stores, cache hits, rows), for -Verbose.</summary>
+    public ActivityLog Log { get; init; } = ActivityLog.None;
 
     /// <summary>
     /// Everything that shapes the answer, as text (the filters are predicates Core cannot compare): with it, an

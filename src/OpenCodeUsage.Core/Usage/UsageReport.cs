@@ -13,11 +13,12 @@ public static class UsageReport
     public static IReadOnlyList<UsageSummary> Summarize(UsageQuery query, Func<string, string?> environment,
         ReadDiagnostics diagnostics, Action<ReadProgress>? progress, CancellationToken cancellationToken)
     {
-        var sources = Discovery.DataLocator.Resolve(query.DataPaths, environment);
+        var sources = Discovery.DataLocator.Resolve(query.DataPaths, environment, diagnostics);
         var memoKey = SummaryMemo.KeyFor(query, sources, environment);
         var savedIn = memoKey is null ? null : DigestCache.CacheDirectory(environment);
         if (memoKey is not null && SummaryMemo.Find(memoKey, savedIn) is { } known)
         {
+            query.Log.Say($"Answered from memory: the {known.Rows.Count:N0} rows an identical earlier call computed, whose files have not changed since.");
             foreach (var warning in known.Warnings)
             {
                 diagnostics.Warn(warning);
@@ -113,8 +114,10 @@ public static class UsageReport
             cancellationToken);
         UsageScan.WarnUnpriced(diagnostics, prices, unpriced);
 
-        var rows = groups.OrderBy(g => g.Key, GroupKey.Comparer)
-            .Select(g => g.Value.ToSummary(g.Key, grouping))
+        // Projects sort by the name shown, not by the id (a hash): the project key is made the name, then the id.
+        var rows = groups.Select(g => (g.Key, Row: g.Value.ToSummary(g.Key, grouping)))
+            .OrderBy(r => r.Key.Project is null ? r.Key : r.Key with { Project = $"{r.Row.Project?.ToUpperInvariant()}\u0000{r.Row.Project}\u0000{r.Key.Project}" }, GroupKey.Comparer)
+            .Select(r => r.Row)
             .ToList();
         // A read that failed somewhere is not remembered; its warnings are, and are given again with the rows.
         if (memoKey is not null && diagnostics.Failures.Count == 0)
@@ -155,6 +158,7 @@ public static class UsageReport
                 EstimatedCost = counted.EstimatedCost,
                 IsForkCopy = counted.IsForkCopy,
                 Error = row.ErrorName,
+                DataPath = counted.Session.Store.DataDirectory,
             });
         }, cancellationToken, ordered: true);
     }

@@ -39,7 +39,7 @@ internal sealed class UsageScan
     {
         var prices = LoadPrices(query, environment, diagnostics);
         var unpriced = new HashSet<(int, int)>();
-        RunBySession(query, DataLocator.Resolve(query.DataPaths, environment), environment, diagnostics, progress, prices, _ => true, counted =>
+        RunBySession(query, DataLocator.Resolve(query.DataPaths, environment, diagnostics), environment, diagnostics, progress, prices, _ => true, counted =>
         {
             if (counted.Price is null)
             {
@@ -62,7 +62,8 @@ internal sealed class UsageScan
         Action<CountedMessage> consume, Action<SessionScope> end, CancellationToken cancellationToken, bool ordered = false)
     {
         var scan = new UsageScan(query, prices);
-        var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken);
+        var catalog = DataReader.Read(sources, query.NoCache ? null : DigestCache.Shared(environment), diagnostics, progress, cancellationToken, query.Log);
+        Sessions.MissingSessions.Report(query.SessionIds, catalog.Sessions.Keys, diagnostics);
         var forks = ForkCopies.Find(catalog, remember: !query.NoCache);
         var sessions = scan.SelectSessions(catalog);
         if (ordered)
@@ -188,6 +189,9 @@ internal sealed class UsageScan
         return price;
     }
 
+    internal const string NoPricesWarning = "No model prices were found";
+    internal const string UnpricedWarning = "No price is known for ";
+
     /// <summary>One warning naming every model used without a known price.</summary>
     public static void WarnUnpriced(ReadDiagnostics diagnostics, PriceCatalog prices, IReadOnlyCollection<(int Provider, int Model)> unpriced)
     {
@@ -197,7 +201,7 @@ internal sealed class UsageScan
         }
 
         diagnostics.Warn(prices.Count == 0
-            ? "No model prices were found (OpenCode's models.json cache or config, or -PricingPath), so EstimatedCost is empty."
-            : $"No price is known for {string.Join(", ", unpriced.Select(m => $"{Names.Name(m.Provider)}/{Names.Name(m.Model)}").Distinct().Order(StringComparer.Ordinal))}; EstimatedCost is empty where they were used.");
+            ? $"{NoPricesWarning} (OpenCode's models.json cache or config, or -PricingPath), so EstimatedCost is empty."
+            : $"{UnpricedWarning}{string.Join(", ", unpriced.Select(m => $"{Names.Name(m.Provider)}/{Names.Name(m.Model)}").Distinct().Order(StringComparer.Ordinal))}; EstimatedCost is empty where they were used.");
     }
 }
