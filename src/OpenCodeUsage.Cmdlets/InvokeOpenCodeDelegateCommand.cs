@@ -54,6 +54,7 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
 
     /// <summary>The OpenCode agent; wins over an Agent: directive.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AgentCompleter))]
     public string? Agent { get; set; }
 
     /// <summary>Start a new session instead of forking the directory's warm session.</summary>
