@@ -85,16 +85,7 @@ public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
             return;
         }
 
-        ActivityFeed feed;
-        try
-        {
-            feed = ActivityFeed.Start(options, Environment);
-        }
-        catch (OpenCodeUsageException ex)
-        {
-            ThrowTerminatingError(ErrorRecords.From(ex));
-            return;
-        }
+        var feed = Read((diagnostics, _) => ActivityFeed.Start(options, Environment, diagnostics));
 
         using var timeout = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, timeout.Token);

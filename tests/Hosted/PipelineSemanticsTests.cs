@@ -65,6 +65,10 @@ public sealed class PipelineSemanticsTests : IDisposable
         Assert.Equal(file, Assert.Single(fromFile).Properties["DataPath"].Value);
         Assert.Single(engine.Run("Get-OpenCodeSession -DataPath $args[0] -First 1 | Get-OpenCodeUsage -GroupBy Session", file));
         Assert.Empty(engine.Errors);
+
+        // A watch of piped sessions watches their data path, not the default one.
+        engine.Run("Get-OpenCodeSession -DataPath $args[0] -First 1 | Watch-OpenCodeActivity -TimeoutSec 1 -Verbose", copy);
+        Assert.Empty(engine.Errors);
     }
 
     [Fact]
@@ -80,6 +84,10 @@ public sealed class PipelineSemanticsTests : IDisposable
         var rows = engine.Run("Get-OpenCodeUsage -DataPath $args[0], $args[1] -PerMessage", Data, missing);
         Assert.Equal(engine.Run("Get-OpenCodeUsage -DataPath $args[0] -PerMessage", Data).Count, rows.Count);
         engine.Run("Get-OpenCodeUsage -DataPath $args[0], $args[1]", Data, missing);
+        Assert.StartsWith("DataDirectoryNotFound,", Assert.Single(engine.Errors).FullyQualifiedErrorId);
+
+        // A watch watches the paths that are there.
+        engine.Run("Watch-OpenCodeActivity -DataPath $args[0], $args[1] -TimeoutSec 1", missing, Data);
         Assert.StartsWith("DataDirectoryNotFound,", Assert.Single(engine.Errors).FullyQualifiedErrorId);
     }
 

@@ -66,7 +66,8 @@ public sealed class ActivityFeed : IDisposable
     /// Starts watching. The stores are found and read as they are now before this returns, so a wrong path fails
     /// here, and everything written after it returns is reported.
     /// </summary>
-    public static ActivityFeed Start(ActivityOptions options, Func<string, string?> environment)
+    /// <param name="diagnostics">Told of a given data path that is not there while others are (then the others are watched); null to fail on it.</param>
+    public static ActivityFeed Start(ActivityOptions options, Func<string, string?> environment, ReadDiagnostics? diagnostics = null)
     {
         if (options.Server is { } server)
         {
@@ -75,7 +76,7 @@ public sealed class ActivityFeed : IDisposable
         }
 
         var sources = new List<IActivitySource>();
-        foreach (var source in DataLocator.Resolve(options.DataPaths, environment))
+        foreach (var source in DataLocator.Resolve(options.DataPaths, environment, diagnostics))
         {
             foreach (var database in source.Databases)
             {

@@ -1,3 +1,5 @@
+using OpenCodeUsage.Digest;
+using OpenCodeUsage.Discovery;
 using OpenCodeUsage.Storage;
 
 namespace OpenCodeUsage.Sessions;
@@ -19,8 +21,11 @@ public static class MissingSessions
             return [];
         }
 
+        // A missing data path among several is the watch's to report; here it only has no sessions.
+        var read = new ReadDiagnostics();
+        var catalog = DataReader.Read(DataLocator.Resolve(dataPaths, environment, read), DigestCache.Shared(environment), read, null, cancellationToken);
         var diagnostics = new ReadDiagnostics();
-        Report(ids, SessionDirectory.List(dataPaths, environment, cancellationToken).Select(s => s.Id).ToList(), diagnostics);
+        Report(ids, catalog.Sessions.Keys, diagnostics);
         return diagnostics.Failures;
     }
 
