@@ -57,8 +57,8 @@ internal sealed class SqliteActivitySource : IActivitySource
     public void Start()
     {
         _stamp = WriteStamp.Of(_path);
-        using var db = Session.Open(_path);
-        _shape = Shape.Of(db.Connection);
+        using var db = SqliteReadSession.Open(_path);
+        _shape = Shape.Of(db);
         _deriver.SetProjects(ReadProjects(db));
         var seed = new ChangeBatch();
         seed.NewSessions.AddRange(ReadSessions(db, null));
@@ -70,7 +70,7 @@ internal sealed class SqliteActivitySource : IActivitySource
         if (_shape.Messages)
         {
             var recent = new List<(MessageRow Row, long Updated)>();
-            Query(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message ORDER BY rowid DESC LIMIT " + RecentMessages,
+            db.Query("SELECT rowid, id, session_id, time_created, time_updated, data FROM message ORDER BY rowid DESC LIMIT " + RecentMessages,
                 r => recent.Add((MessageOf(r), r.GetInt64(4))));
             foreach (var (row, updated) in recent)
             {
@@ -95,10 +95,10 @@ internal sealed class SqliteActivitySource : IActivitySource
     {
         var stamp = WriteStamp.Of(_path);
         Reads++;
-        using var db = Session.Open(_path);
-        if (Shape.Version(db.Connection) != _shape!.SchemaVersion)
+        using var db = SqliteReadSession.Open(_path);
+        if (db.SchemaVersion() != _shape!.SchemaVersion)
         {
-            _shape = Shape.Of(db.Connection); // OpenCode migrated the schema while we watched
+            _shape = Shape.Of(db); // OpenCode migrated the schema while we watched
         }
 
         var batch = new ChangeBatch();
@@ -135,7 +135,7 @@ internal sealed class SqliteActivitySource : IActivitySource
         // Rows that change in place: the answers still being written.
         foreach (var (id, (messageMark, partMark)) in active)
         {
-            Query(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id AND time_updated >= $w",
+            db.Query("SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id AND time_updated >= $w",
                 r =>
                 {
                     batch.Messages.Add(MessageOf(r));
@@ -149,7 +149,7 @@ internal sealed class SqliteActivitySource : IActivitySource
         {
             if (batch.Messages.All(m => m.Id != messageId))
             {
-                Query(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id",
+                db.Query("SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id",
                     r => batch.Messages.Insert(0, MessageOf(r)), ("$id", messageId));
             }
         }
@@ -169,7 +169,7 @@ internal sealed class SqliteActivitySource : IActivitySource
     }
 
     /// <summary>Titles change after the first answer, and a session's row may name a project the watch has not seen.</summary>
-    private void RefreshSessions(Session db, ChangeBatch batch)
+    private void RefreshSessions(SqliteReadSession db, ChangeBatch batch)
     {
         var touched = batch.Messages.Select(m => m.SessionId).Concat(batch.Parts.Select(p => p.SessionId))
             .Except(batch.NewSessions.Select(s => s.Id)).Distinct().ToList();
@@ -188,7 +188,7 @@ internal sealed class SqliteActivitySource : IActivitySource
     /// The session's own steps already in the database before this read: step-finish parts up to the part cursor,
     /// leaving out those of messages a fork copied (created before the session).
     /// </summary>
-    private TokenTotals Baseline(Session db, string sessionId, long partCursor)
+    private TokenTotals Baseline(SqliteReadSession db, string sessionId, long partCursor)
     {
         var totals = default(TokenTotals);
         if (!_shape!.Parts || !_shape.Messages)
@@ -196,7 +196,7 @@ internal sealed class SqliteActivitySource : IActivitySource
             return totals;
         }
 
-        Query(db, """
+        db.Query("""
             SELECT p.data FROM part p JOIN message m ON m.id = p.message_id
             WHERE p.session_id = $s AND p.rowid <= $c AND p.data LIKE '%step-finish%'
               AND m.time_created >= coalesce((SELECT time_created FROM session WHERE id = $s), 0)
@@ -212,14 +212,14 @@ internal sealed class SqliteActivitySource : IActivitySource
         return totals;
     }
 
-    private void ReadPartsOf(Session db, string messageId, List<PartRow> into, long since = 0)
+    private void ReadPartsOf(SqliteReadSession db, string messageId, List<PartRow> into, long since = 0)
     {
         if (!_shape!.Parts)
         {
             return;
         }
 
-        Query(db, "SELECT rowid, id, message_id, session_id, time_created, time_updated, data FROM part WHERE message_id = $id AND time_updated >= $w",
+        db.Query("SELECT rowid, id, message_id, session_id, time_created, time_updated, data FROM part WHERE message_id = $id AND time_updated >= $w",
             r =>
             {
                 into.Add(PartOf(r));
@@ -234,12 +234,12 @@ internal sealed class SqliteActivitySource : IActivitySource
     }
 
     /// <summary>Sessions: all, one by id, or those after a rowid (which then moves the session cursor).</summary>
-    private List<SessionRow> ReadSessions(Session db, long? afterRowId, string? id = null)
+    private List<SessionRow> ReadSessions(SqliteReadSession db, long? afterRowId, string? id = null)
     {
         var rows = new List<SessionRow>();
         string C(string column) => _shape!.Column("session", column);
         var where = id is not null ? " WHERE id = $id" : afterRowId is not null ? " WHERE rowid > $c ORDER BY rowid" : string.Empty;
-        Query(db, $"SELECT rowid, id, {C("project_id")}, {C("parent_id")}, {C("title")}, {C("directory")}, {C("time_created")} FROM session{where}",
+        db.Query($"SELECT rowid, id, {C("project_id")}, {C("parent_id")}, {C("title")}, {C("directory")}, {C("time_created")} FROM session{where}",
             r =>
             {
                 rows.Add(new SessionRow(r.GetString(1), Str(r, 2), Str(r, 3), Str(r, 4), Str(r, 5), r.IsDBNull(6) ? 0 : r.GetInt64(6)));
@@ -252,7 +252,7 @@ internal sealed class SqliteActivitySource : IActivitySource
         return rows;
     }
 
-    private List<ProjectRecord> ReadProjects(Session db)
+    private List<ProjectRecord> ReadProjects(SqliteReadSession db)
     {
         var projects = new List<ProjectRecord>();
         var shape = _shape!;
@@ -261,17 +261,17 @@ internal sealed class SqliteActivitySource : IActivitySource
             return projects;
         }
 
-        Query(db, $"SELECT id, {shape.Column("project", "worktree")}, {shape.Column("project", "name")} FROM project",
+        db.Query($"SELECT id, {shape.Column("project", "worktree")}, {shape.Column("project", "name")} FROM project",
             r => projects.Add(new ProjectRecord { Id = r.GetString(0), Worktree = Str(r, 1), Name = Str(r, 2) }));
         return projects;
     }
 
-    private static long MaxRowId(Session db, string table)
+    private static long MaxRowId(SqliteReadSession db, string table)
     {
         long max = 0;
         try
         {
-            Query(db, $"SELECT coalesce(max(rowid), 0) FROM {DatabaseSchema.Quote(table)}", r => max = r.GetInt64(0));
+            db.Query($"SELECT coalesce(max(rowid), 0) FROM {DatabaseSchema.Quote(table)}", r => max = r.GetInt64(0));
         }
         catch (OpenCodeUsageException)
         {
@@ -281,10 +281,10 @@ internal sealed class SqliteActivitySource : IActivitySource
         return max;
     }
 
-    private static bool ReadNew(Session db, string sql, long cursor, Action<SqliteDataReader> row)
+    private static bool ReadNew(SqliteReadSession db, string sql, long cursor, Action<SqliteDataReader> row)
     {
         var count = 0;
-        Query(db, sql, r =>
+        db.Query(sql, r =>
         {
             count++;
             row(r);
@@ -303,71 +303,6 @@ internal sealed class SqliteActivitySource : IActivitySource
 
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetValue(i)?.ToString();
 
-    private static void Query(Session db, string sql, Action<SqliteDataReader> row, params (string Name, object Value)[] parameters)
-    {
-        using var command = db.Connection.CreateCommand();
-        command.Transaction = db.Transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            if (sql.Contains(name, StringComparison.Ordinal))
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
-        }
-
-        try
-        {
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                row(reader);
-            }
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteConnector.Describe(ex, db.Path);
-        }
-    }
-
-    /// <summary>One read: a connection and its read transaction, both ended when it is disposed.</summary>
-    private sealed class Session : IDisposable
-    {
-        private Session(string path, SqliteConnection connection)
-        {
-            Path = path;
-            Connection = connection;
-            // Deferred: a plain BEGIN takes a write lock in Microsoft.Data.Sqlite; we only ever read.
-            Transaction = connection.BeginTransaction(deferred: true);
-        }
-
-        public string Path { get; }
-        public SqliteConnection Connection { get; }
-        public SqliteTransaction Transaction { get; }
-
-        public static Session Open(string path)
-        {
-            var connection = SqliteConnector.OpenReadOnly(path);
-            try
-            {
-                return new Session(path, connection);
-            }
-            catch (SqliteException ex)
-            {
-                connection.Dispose();
-                throw SqliteConnector.Describe(ex, path);
-            }
-        }
-
-        public void Commit() => Transaction.Commit();
-
-        public void Dispose()
-        {
-            Transaction.Dispose();
-            Connection.Dispose();
-        }
-    }
-
     /// <summary>Which of the tables the watcher follows this database has, probed again only when its schema version moves.</summary>
     private sealed class Shape
     {
@@ -378,23 +313,16 @@ internal sealed class SqliteActivitySource : IActivitySource
 
         public string Column(string table, string column) => Schema.ColumnOrNull(table, column);
 
-        public static Shape Of(SqliteConnection connection)
+        public static Shape Of(SqliteReadSession db)
         {
-            var schema = DatabaseSchema.Read(connection);
+            var schema = db.Schema;
             if (!schema.HasAll("session", "id"))
             {
                 throw new OpenCodeUsageException("DatabaseSchemaUnsupported", FailureKind.InvalidData,
-                    $"'{connection.DataSource}' has no session table; is it an OpenCode database?", connection.DataSource);
+                    $"'{db.Path}' has no session table; is it an OpenCode database?", db.Path);
             }
 
-            return new Shape { Schema = schema, SchemaVersion = Version(connection) };
-        }
-
-        public static long Version(SqliteConnection connection)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA schema_version";
-            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            return new Shape { Schema = schema, SchemaVersion = db.SchemaVersion() };
         }
     }
 }

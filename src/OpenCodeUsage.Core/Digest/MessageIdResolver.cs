@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using OpenCodeUsage.Storage;
 
 namespace OpenCodeUsage.Digest;
@@ -10,7 +9,7 @@ namespace OpenCodeUsage.Digest;
 /// </summary>
 internal sealed class MessageIdResolver : IDisposable
 {
-    private readonly Dictionary<string, SqliteConnection> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteReadSession> _connections = new(StringComparer.Ordinal);
     private string? _session;
     private Dictionary<long, string> _ids = [];
 
@@ -39,29 +38,14 @@ internal sealed class MessageIdResolver : IDisposable
     private Dictionary<long, string> ReadIds(SessionRecord session)
     {
         var path = session.Store.Path;
-        if (!_connections.TryGetValue(path, out var connection))
+        if (!_connections.TryGetValue(path, out var db))
         {
-            connection = SqliteConnector.OpenReadOnly(path);
-            _connections[path] = connection;
+            db = SqliteReadSession.Open(path, snapshot: false);
+            _connections[path] = db;
         }
 
         var ids = new Dictionary<long, string>();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT rowid, id FROM message WHERE session_id = $s";
-        command.Parameters.AddWithValue("$s", session.Id);
-        try
-        {
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                ids[reader.GetInt64(0)] = reader.GetString(1);
-            }
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteConnector.Describe(ex, path);
-        }
-
+        db.Query("SELECT rowid, id FROM message WHERE session_id = $s", r => ids[r.GetInt64(0)] = r.GetString(1), ("$s", session.Id));
         return ids;
     }
 

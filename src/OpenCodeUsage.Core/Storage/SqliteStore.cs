@@ -9,24 +9,13 @@ namespace OpenCodeUsage.Storage;
 internal sealed class SqliteStore : IDisposable
 {
     private const int CancellationCheckInterval = 1024;
-    private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _snapshot;
+    private readonly SqliteReadSession _read;
 
-    private SqliteStore(StoreRef store, SqliteConnection connection)
+    private SqliteStore(StoreRef store, SqliteReadSession read)
     {
         Store = store;
-        _connection = connection;
-        // A scan reads each page once: SQLite's default 2 MB page cache per connection would only hold pages
-        // already read. The upper levels of the trees still fit.
-        using (var cache = connection.CreateCommand())
-        {
-            cache.CommandText = "PRAGMA cache_size = -256";
-            cache.ExecuteNonQuery();
-        }
-
-        // Deferred: a plain BEGIN takes a write lock in Microsoft.Data.Sqlite; we only ever read.
-        _snapshot = connection.BeginTransaction(deferred: true);
-        Schema = DatabaseSchema.Read(connection);
+        _read = read;
+        Schema = read.Schema;
     }
 
     public StoreRef Store { get; }
@@ -35,15 +24,17 @@ internal sealed class SqliteStore : IDisposable
 
     public static SqliteStore Open(StoreRef store)
     {
-        var connection = SqliteConnector.OpenReadOnly(store.Path);
+        // A scan reads each page once: SQLite's default 2 MB page cache per connection would only hold pages
+        // already read. The upper levels of the trees still fit.
+        var read = SqliteReadSession.Open(store.Path, cacheKiB: 256);
         try
         {
-            return new SqliteStore(store, connection);
+            return new SqliteStore(store, read);
         }
-        catch (SqliteException ex)
+        catch
         {
-            connection.Dispose();
-            throw SqliteConnector.Describe(ex, store.Path);
+            read.Dispose();
+            throw;
         }
     }
 
@@ -112,7 +103,7 @@ internal sealed class SqliteStore : IDisposable
         }
         else
         {
-            Query(sql + " WHERE id = $id", only.Select(id => ("$id", (object)id)), read);
+            _read.QueryEach(sql + " WHERE id = $id", "$id", only, read);
         }
 
         return sessions;
@@ -124,14 +115,7 @@ internal sealed class SqliteStore : IDisposable
     /// </summary>
     private void ReadAllSessions(string sql, List<SessionRecord> sessions)
     {
-        var db = _connection.Handle!;
-        var prepared = raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement);
-        if (prepared != raw.SQLITE_OK)
-        {
-            throw ReadFailure(prepared, "sessions");
-        }
-
-        using (statement)
+        using (var statement = _read.Prepare(sql, "sessions"))
         {
             var pool = new StringPool();
             string? Text(int column, bool pooled) =>
@@ -166,7 +150,7 @@ internal sealed class SqliteStore : IDisposable
 
             if (rc != raw.SQLITE_DONE)
             {
-                throw ReadFailure(rc, "sessions");
+                throw _read.Failure(rc, "sessions");
             }
         }
     }
@@ -316,15 +300,8 @@ internal sealed class SqliteStore : IDisposable
         var where = only is not null ? " WHERE session_id = ?1"
             : range is { } r ? $" WHERE rowid > {r.After} AND rowid <= {r.Last}"
             : string.Empty;
-        var db = _connection.Handle!;
-        var rc = raw.sqlite3_prepare_v2(db,
-            $"SELECT session_id, id, {timeColumn}, data, {typeColumn}, {(isSecondary ? "-1" : "rowid")} FROM {DatabaseSchema.Quote(table)}{where}", out sqlite3_stmt statement);
-        if (rc != raw.SQLITE_OK)
-        {
-            throw ReadFailure(rc, "messages");
-        }
-
-        using (statement)
+        using (var statement = _read.Prepare(
+            $"SELECT session_id, id, {timeColumn}, data, {typeColumn}, {(isSecondary ? "-1" : "rowid")} FROM {DatabaseSchema.Quote(table)}{where}", "messages"))
         {
             var state = new ScanState();
             if (only is null)
@@ -417,7 +394,7 @@ internal sealed class SqliteStore : IDisposable
         progress?.Invoke(state.Rows);
         if (rc != raw.SQLITE_DONE)
         {
-            throw ReadFailure(rc, "messages");
+            throw _read.Failure(rc, "messages");
         }
     }
 
@@ -437,14 +414,7 @@ internal sealed class SqliteStore : IDisposable
     /// <summary>Runs a query of (text, integer) through SQLite's own buffers; rows with a null key are skipped, a null number reads 0.</summary>
     private void ReadKeyed(string sql, string what, KeyedRow visit)
     {
-        var db = _connection.Handle!;
-        var prepared = raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement);
-        if (prepared != raw.SQLITE_OK)
-        {
-            throw ReadFailure(prepared, what);
-        }
-
-        using (statement)
+        using (var statement = _read.Prepare(sql, what))
         {
             int rc;
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
@@ -464,75 +434,14 @@ internal sealed class SqliteStore : IDisposable
 
             if (rc != raw.SQLITE_DONE)
             {
-                throw ReadFailure(rc, what);
+                throw _read.Failure(rc, what);
             }
         }
     }
 
-    private OpenCodeUsageException ReadFailure(int rc, string what)
-    {
-        var message = raw.sqlite3_errmsg(_connection.Handle!).utf8_to_string();
-        return rc switch
-        {
-            raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB => new OpenCodeUsageException("DatabaseCorrupt", FailureKind.InvalidData,
-                $"'{Store.Path}' is damaged: {message}", Store.Path),
-            raw.SQLITE_BUSY or raw.SQLITE_LOCKED => new OpenCodeUsageException("DatabaseBusy", FailureKind.Unavailable,
-                $"'{Store.Path}' is locked by another process; try again when it is released.", Store.Path),
-            _ => new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
-                $"Reading {what} from '{Store.Path}' failed: {message}", Store.Path),
-        };
-    }
+    public void Dispose() => _read.Dispose();
 
-    public void Dispose()
-    {
-        _snapshot.Dispose();
-        _connection.Dispose();
-    }
-
-    /// <summary>Runs one prepared statement once per parameter value (primary-key lookups).</summary>
-    private void Query(string sql, IEnumerable<(string Name, object Value)> each, Action<SqliteDataReader> row)
-    {
-        using var command = _connection.CreateCommand();
-        command.Transaction = _snapshot;
-        command.CommandText = sql;
-        try
-        {
-            SqliteParameter? parameter = null;
-            foreach (var (name, value) in each)
-            {
-                parameter ??= command.Parameters.Add(name, SqliteType.Text);
-                parameter.Value = value;
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    row(reader);
-                }
-            }
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteConnector.Describe(ex, Store.Path);
-        }
-    }
-
-    private void Query(string sql, Action<SqliteDataReader> row)
-    {
-        using var command = _connection.CreateCommand();
-        command.Transaction = _snapshot;
-        command.CommandText = sql;
-        try
-        {
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                row(reader);
-            }
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteConnector.Describe(ex, Store.Path);
-        }
-    }
+    private void Query(string sql, Action<SqliteDataReader> row) => _read.Query(sql, row);
 
     private static string? GetString(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal)?.ToString();
