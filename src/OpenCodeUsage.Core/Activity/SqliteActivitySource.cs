@@ -22,7 +22,7 @@ internal sealed class SqliteActivitySource : IActivitySource
     private readonly ActivityDeriver _deriver;
     private readonly IdleTracker _idle;
     private readonly Dictionary<string, (long Message, long Parts)> _watermarks = new(StringComparer.Ordinal);
-    private long _sessionCursor = -1, _messageCursor = -1, _partCursor = -1;
+    private long _sessionCursor = -1, _messageCursor = -1, _partCursor = -1, _v2SessionCursor = -1, _stepCursor = -1, _v2Updated = -1;
     private WriteStamp _stamp;
     private Shape? _shape;
 
@@ -61,10 +61,16 @@ internal sealed class SqliteActivitySource : IActivitySource
         _shape = Shape.Of(db);
         _deriver.SetProjects(ReadProjects(db));
         var seed = new ChangeBatch();
-        seed.NewSessions.AddRange(ReadSessions(db, null));
+        seed.NewSessions.AddRange(ReadSessions(db, newOnly: false));
         _sessionCursor = MaxRowId(db, "session");
         _messageCursor = MaxRowId(db, "message");
         _partCursor = MaxRowId(db, "part");
+        _v2SessionCursor = MaxRowId(db, "session_v2");
+        _stepCursor = MaxRowId(db, "session_message");
+        if (_shape.V2Sessions && _shape.Schema.Has("session_v2", "time_updated"))
+        {
+            db.Query("SELECT coalesce(max(time_updated), 0) FROM session_v2", r => _v2Updated = r.GetInt64(0));
+        }
 
         // Answers being written when the watch starts: their later changes are news, what they hold now is not.
         if (_shape.Messages)
@@ -87,6 +93,20 @@ internal sealed class SqliteActivitySource : IActivitySource
             }
         }
 
+        // 2.x steps still being written when the watch starts (no tokens yet): their end is news.
+        if (_shape.Steps)
+        {
+            db.Query(StepColumns + " WHERE type = 'assistant' ORDER BY rowid DESC LIMIT " + RecentMessages, r =>
+            {
+                var row = StepOf(r);
+                if (MessagePayload.TryParse(row.Data, out var p) && !p.HasTokens && p.ErrorName is null && !Migrated(db, row.Id))
+                {
+                    seed.Steps.Add(row);
+                    _watermarks[row.Id] = (r.GetInt64(5), 0);
+                }
+            });
+        }
+
         _deriver.Seed(seed);
         db.Commit();
     }
@@ -107,7 +127,7 @@ internal sealed class SqliteActivitySource : IActivitySource
         // raise a mark (a new step-finish part), and a part changed in place before it (the tool it ran) is older.
         var active = _deriver.ActiveMessages.Select(id => (Id: id, Marks: _watermarks.GetValueOrDefault(id))).ToList();
         more = false;
-        batch.NewSessions.AddRange(ReadSessions(db, _sessionCursor));
+        batch.NewSessions.AddRange(ReadSessions(db, newOnly: true));
 
         if (_shape.Messages)
         {
@@ -132,9 +152,37 @@ internal sealed class SqliteActivitySource : IActivitySource
                 });
         }
 
-        // Rows that change in place: the answers still being written.
+        if (_shape.Steps)
+        {
+            more |= ReadNew(db, StepColumns + " WHERE rowid > $c ORDER BY rowid LIMIT " + BatchLimit, _stepCursor, r =>
+            {
+                _stepCursor = r.GetInt64(0);
+                var row = StepOf(r);
+                if (!Migrated(db, row.Id))
+                {
+                    batch.Steps.Add(row);
+                    Watermark(row.Id, r.GetInt64(5), 0);
+                }
+            });
+        }
+
+        // Rows that change in place: the answers (1.x) and steps (2.x) still being written.
         foreach (var (id, (messageMark, partMark)) in active)
         {
+            if (_shape.Steps)
+            {
+                db.Query(StepColumns + " WHERE id = $id AND time_updated >= $w", r =>
+                {
+                    batch.Steps.Add(StepOf(r));
+                    Watermark(id, r.GetInt64(5), 0);
+                }, ("$id", id), ("$w", messageMark));
+            }
+
+            if (!_shape.Messages)
+            {
+                continue;
+            }
+
             db.Query("SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id AND time_updated >= $w",
                 r =>
                 {
@@ -155,6 +203,16 @@ internal sealed class SqliteActivitySource : IActivitySource
         }
 
         RefreshSessions(db, batch);
+        if (_v2Updated >= 0)
+        {
+            // Usage no row carries moves only the session's totals (and time_updated): those sessions are read again.
+            var since = _v2Updated;
+            db.Query(V2SessionColumns + " FROM session_v2 WHERE time_updated >= $u", r =>
+            {
+                batch.UpdatedSessions.Add(V2SessionOf(r));
+                _v2Updated = Math.Max(_v2Updated, r.GetInt64(13));
+            }, ("$u", since));
+        }
         _deriver.Baseline = (sessionId, _) => Baseline(db, sessionId, partsBefore);
         var events = _deriver.Apply(batch, now);
         _deriver.Baseline = null;
@@ -172,10 +230,11 @@ internal sealed class SqliteActivitySource : IActivitySource
     private void RefreshSessions(SqliteReadSession db, ChangeBatch batch)
     {
         var touched = batch.Messages.Select(m => m.SessionId).Concat(batch.Parts.Select(p => p.SessionId))
+            .Concat(batch.Steps.Select(m => m.SessionId))
             .Except(batch.NewSessions.Select(s => s.Id)).Distinct().ToList();
         foreach (var id in touched)
         {
-            batch.UpdatedSessions.AddRange(ReadSessions(db, null, id));
+            batch.UpdatedSessions.AddRange(ReadSessions(db, newOnly: false, id));
         }
 
         if (batch.NewSessions.Concat(batch.UpdatedSessions).Any(s => s.ProjectId is { } p && !_deriver.KnowsProject(p)))
@@ -233,23 +292,76 @@ internal sealed class SqliteActivitySource : IActivitySource
         _watermarks[messageId] = (Math.Max(m, message), Math.Max(p, parts));
     }
 
-    /// <summary>Sessions: all, one by id, or those after a rowid (which then moves the session cursor).</summary>
-    private List<SessionRow> ReadSessions(SqliteReadSession db, long? afterRowId, string? id = null)
+    /// <summary>
+    /// Sessions: all, one by id, or those after the cursors (which then move), from the 1.x <c>session</c> table and the
+    /// 2.x <c>session_v2</c> table, whichever the database has; a migrated session's 2.x row comes last and carries its totals.
+    /// </summary>
+    private List<SessionRow> ReadSessions(SqliteReadSession db, bool newOnly, string? id = null)
     {
         var rows = new List<SessionRow>();
-        string C(string column) => _shape!.Column("session", column);
-        var where = id is not null ? " WHERE id = $id" : afterRowId is not null ? " WHERE rowid > $c ORDER BY rowid" : string.Empty;
-        db.Query($"SELECT rowid, id, {C("project_id")}, {C("parent_id")}, {C("title")}, {C("directory")}, {C("time_created")} FROM session{where}",
-            r =>
-            {
-                rows.Add(new SessionRow(r.GetString(1), Str(r, 2), Str(r, 3), Str(r, 4), Str(r, 5), r.IsDBNull(6) ? 0 : r.GetInt64(6)));
-                if (afterRowId is not null)
+        var shape = _shape!;
+        string Where(long cursor) => id is not null ? " WHERE id = $id" : newOnly ? $" WHERE rowid > {cursor} ORDER BY rowid" : string.Empty;
+        if (shape.Sessions)
+        {
+            string C(string column) => shape.Column("session", column);
+            db.Query($"SELECT rowid, id, {C("project_id")}, {C("parent_id")}, {C("title")}, {C("directory")}, {C("time_created")} FROM session{Where(_sessionCursor)}",
+                r =>
                 {
-                    _sessionCursor = Math.Max(_sessionCursor, r.GetInt64(0));
-                }
-            },
-            ("$id", id ?? string.Empty), ("$c", afterRowId ?? 0));
+                    rows.Add(SessionOf(r));
+                    _sessionCursor = newOnly ? Math.Max(_sessionCursor, r.GetInt64(0)) : _sessionCursor;
+                },
+                ("$id", id ?? string.Empty));
+        }
+
+        if (shape.V2Sessions)
+        {
+            db.Query($"{V2SessionColumns} FROM session_v2{Where(_v2SessionCursor)}",
+                r =>
+                {
+                    rows.Add(V2SessionOf(r));
+                    _v2SessionCursor = newOnly ? Math.Max(_v2SessionCursor, r.GetInt64(0)) : _v2SessionCursor;
+                },
+                ("$id", id ?? string.Empty));
+        }
+
         return rows;
+    }
+
+    private string V2SessionColumns
+    {
+        get
+        {
+            string V(string column) => _shape!.Column("session_v2", column);
+            return $"SELECT rowid, id, {V("project_id")}, {V("parent_id")}, {V("title")}, {V("directory")}, {V("time_created")}, " +
+                   $"{V("tokens_input")}, {V("tokens_output")}, {V("tokens_reasoning")}, {V("tokens_cache_read")}, {V("tokens_cache_write")}, {V("cost")}, {V("time_updated")}";
+        }
+    }
+
+    private static SessionRow V2SessionOf(SqliteDataReader r)
+    {
+        long N(int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);
+        return SessionOf(r) with { Reported = ActivityDeriver.Reported(N(7), N(8), N(9), N(10), N(11), r.IsDBNull(12) ? 0 : r.GetDouble(12)) };
+    }
+
+    private static SessionRow SessionOf(SqliteDataReader r) =>
+        new(r.GetString(1), Str(r, 2), Str(r, 3), Str(r, 4), Str(r, 5), r.IsDBNull(6) ? 0 : r.GetInt64(6));
+
+    private const string StepColumns = "SELECT rowid, id, session_id, type, time_created, time_updated, data FROM session_message";
+
+    private static StepRow StepOf(SqliteDataReader r) =>
+        new(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? string.Empty : r.GetString(3), r.IsDBNull(4) ? 0 : r.GetInt64(4), Bytes(r, 6));
+
+    /// <summary>A 2.x row the migration copied from a 1.x message (same id): the 1.x row already is that message.</summary>
+    private bool Migrated(SqliteReadSession db, string id)
+    {
+        if (!_shape!.Messages)
+        {
+            return false;
+        }
+
+        var found = false;
+        db.Query("SELECT 1 FROM message WHERE id = $id", _ => found = true, ("$id", id));
+        return found;
     }
 
     private List<ProjectRecord> ReadProjects(SqliteReadSession db)
@@ -308,6 +420,9 @@ internal sealed class SqliteActivitySource : IActivitySource
     {
         public required DatabaseSchema Schema { get; init; }
         public long SchemaVersion { get; init; }
+        public bool Sessions => Schema.HasAll("session", "id");
+        public bool V2Sessions => Schema.HasAll("session_v2", "id");
+        public bool Steps => Schema.HasAll("session_message", "id", "session_id", "type", "time_created", "time_updated", "data");
         public bool Messages => Schema.HasAll("message", "id", "session_id", "time_created", "time_updated", "data");
         public bool Parts => Schema.HasAll("part", "id", "message_id", "session_id", "time_created", "time_updated", "data");
 
@@ -316,7 +431,7 @@ internal sealed class SqliteActivitySource : IActivitySource
         public static Shape Of(SqliteReadSession db)
         {
             var schema = db.Schema;
-            if (!schema.HasAll("session", "id"))
+            if (!schema.HasAll("session", "id") && !schema.HasAll("session_v2", "id"))
             {
                 throw new OpenCodeUsageException("DatabaseSchemaUnsupported", FailureKind.InvalidData,
                     $"'{db.Path}' has no session table; is it an OpenCode database?", db.Path);

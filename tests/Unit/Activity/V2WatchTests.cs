@@ -1,0 +1,110 @@
+using Microsoft.Data.Sqlite;
+using OpenCodeUsage.Activity;
+using Xunit;
+
+namespace OpenCodeUsage.Tests.Activity;
+
+/// <summary>
+/// Watch-OpenCodeActivity on OpenCode 2.x databases (the generated data sets of tests/data/v2), written to as 2.x
+/// writes: steps from assistant rows updated in place, tools from their content[], and the steps' figures adding up
+/// to OpenCode's own session_v2 totals, usage no row carries included.
+/// </summary>
+public sealed class V2WatchTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private TempDataSet? _data;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _data?.Dispose();
+    }
+
+    private FeedReader Watch(string dataSet)
+    {
+        _data = new TempDataSet(dataSet);
+        return new FeedReader(ActivityFeed.Start(new ActivityOptions
+        {
+            DataPaths = [_data.DataDir],
+            UseNotifications = true,
+            PollInterval = TimeSpan.FromMilliseconds(200),
+            IdleAfter = TimeSpan.FromMinutes(15),
+        }, TestEnvironment.Isolated));
+    }
+
+    [Theory]
+    [InlineData("v2/native")]
+    [InlineData("v2/upgraded-columns")]
+    public void A_new_sessions_steps_and_tools_add_up_to_its_session_v2_totals(string dataSet)
+    {
+        using var reader = Watch(dataSet);
+        using var writer = new V2DatabaseWriter(_data!.Database);
+        var session = writer.NewSession("watched 2.x");
+        writer.Prompt(session, "run the tests");
+        var first = writer.StepStarted(session);
+        var started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        reader.WaitFor(e => e.Kind == ActivityKind.StepStarted && e.MessageId == first, Wait);
+        writer.Streaming(session, first, started, "call_1", "bash", "running");
+        reader.WaitFor(e => e.Kind == ActivityKind.ToolStarted && e.CallId == "call_1", Wait);
+        writer.Streaming(session, first, started, "call_1", "bash", "completed");
+        reader.WaitFor(e => e.Kind == ActivityKind.ToolCompleted && e.CallId == "call_1", Wait);
+        writer.StepEnded(session, first, started, 1200, 80, 40, 0, 900, 0.008775);
+        reader.WaitFor(e => e.Kind == ActivityKind.StepFinished && e.MessageId == first, Wait);
+
+        var second = writer.StepStarted(session);
+        writer.StepEnded(session, second, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 150, 60, 0, 2000, 120, 0.0024);
+        reader.WaitFor(e => e.Kind == ActivityKind.MessageCompleted && e.MessageId == second, Wait);
+        writer.Unrowed(session, 300, 12, 0.0003); // the title
+        var last = reader.WaitFor(e => e.Kind == ActivityKind.StepFinished && e.SessionId == session && e.MessageId is null, Wait);
+
+        var steps = reader.Events.Where(e => e.Kind == ActivityKind.StepFinished && e.SessionId == session).ToList();
+        Assert.Equal(3, steps.Count);
+        var own = writer.Totals(session);
+        Assert.Equal(own.Input, steps.Sum(e => e.InputTokens));
+        Assert.Equal(own.Output, steps.Sum(e => e.OutputTokens));
+        Assert.Equal(own.Reasoning, steps.Sum(e => e.ReasoningTokens));
+        Assert.Equal(own.CacheRead, steps.Sum(e => e.CacheReadTokens));
+        Assert.Equal(own.CacheWrite, steps.Sum(e => e.CacheWriteTokens));
+        Assert.Equal((decimal)own.Cost, steps.Sum(e => e.Cost!.Value), 9);
+        Assert.Equal(own.Input, last.SessionInputTokens);
+        Assert.Equal((decimal)own.Cost, last.SessionCost!.Value, 9);
+        Assert.All(steps.Take(2), e => Assert.Equal(("mockant", "claude-mock-sonnet", "build"), (e.ProviderId, e.ModelId, e.Agent)));
+        Assert.Equal(40, steps[0].ReasoningTokens);
+        Assert.Equal(80, steps[0].OutputTokens); // 2.x output never includes reasoning: nothing is taken off
+        Assert.Single(reader.Events, e => e.Kind == ActivityKind.Prompt && e.SessionId == session);
+        Assert.Single(reader.Events, e => e.Kind == ActivityKind.ToolStarted);
+        Assert.All(reader.Events, e => Assert.Equal(session, e.SessionId)); // the history is not replayed
+    }
+
+    [Fact]
+    public void A_step_on_a_session_with_history_continues_from_its_session_v2_totals()
+    {
+        using var reader = Watch("v2/native");
+        using var writer = new V2DatabaseWriter(_data!.Database);
+        const string session = "ses_df85dcd7fffflPAz6JnRD0l10V";
+        var step = writer.StepStarted(session);
+        writer.StepEnded(session, step, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 100, 10, 0, 0, 0, 0.001);
+        var finished = reader.WaitFor(e => e.Kind == ActivityKind.StepFinished && e.MessageId == step, Wait);
+        var own = writer.Totals(session);
+        Assert.Equal(100, finished.InputTokens);
+        Assert.Equal(own.Input, finished.SessionInputTokens);
+        Assert.Equal(own.Output, finished.SessionOutputTokens);
+        Assert.Equal(own.CacheRead, finished.SessionCacheReadTokens);
+        Assert.Equal((decimal)own.Cost, finished.SessionCost!.Value, 9);
+    }
+
+    [Fact]
+    public void A_migrated_database_reports_2x_steps_once_and_from_session_v2_totals()
+    {
+        using var reader = Watch("v2/migrated");
+        using var writer = new V2DatabaseWriter(_data!.Database);
+        var session = writer.Scalar("SELECT v.id FROM session_v2 v JOIN session s ON s.id = v.id ORDER BY v.time_created LIMIT 1");
+        var step = writer.StepStarted(session);
+        writer.StepEnded(session, step, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 500, 50, 0, 0, 0, 0.005);
+        var finished = reader.WaitFor(e => e.Kind == ActivityKind.StepFinished && e.MessageId == step, Wait);
+        var own = writer.Totals(session);
+        Assert.Equal(own.Input, finished.SessionInputTokens);
+        Assert.Equal((decimal)own.Cost, finished.SessionCost!.Value, 9);
+        Assert.Single(reader.Events, e => e.Kind == ActivityKind.StepFinished);
+    }
+}
