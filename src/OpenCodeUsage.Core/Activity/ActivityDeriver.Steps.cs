@@ -13,14 +13,11 @@ internal sealed partial class ActivityDeriver
 {
     private void ApplyStep(StepRow row, long nowMs, List<MessageState> ending)
     {
-        if (!MessagePayload.TryParse(row.Data, out var usage))
+        if (!TryStepUsage(row.Data, out var usage))
         {
             return;
         }
 
-        // 2.x stores no total and its output never includes reasoning: say so, or the 1.x rule would subtract it.
-        usage.Total = usage.Input + usage.Output + usage.Reasoning + usage.CacheRead + usage.CacheWrite;
-        usage.HasTotal = true;
         var content = StepContent.Parse(row.Data);
         var session = Session(row.SessionId);
         var created = row.Created > 0 ? row.Created : usage.Created;
@@ -179,6 +176,19 @@ internal sealed partial class ActivityDeriver
         {
             Count(session, null, null, extra, nowMs, "usage no message carries (title, compaction request)");
         }
+    }
+
+    /// <summary>A 2.x row's usage. 2.x stores no total and its output never includes reasoning: it says so, or the 1.x rule would subtract it.</summary>
+    internal static bool TryStepUsage(byte[] data, out MessagePayload usage)
+    {
+        if (!MessagePayload.TryParse(data, out usage))
+        {
+            return false;
+        }
+
+        usage.Total = usage.Input + usage.Output + usage.Reasoning + usage.CacheRead + usage.CacheWrite;
+        usage.HasTotal = true;
+        return true;
     }
 
     /// <summary>OpenCode's own totals of a 2.x session, from its <c>session_v2</c> columns.</summary>

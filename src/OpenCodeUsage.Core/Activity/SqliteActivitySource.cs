@@ -123,6 +123,7 @@ internal sealed class SqliteActivitySource : IActivitySource
 
         var batch = new ChangeBatch();
         var partsBefore = _partCursor;
+        var stepsBefore = _stepCursor;
         // The answers still being written, with their marks as the last read left them: the scans of new rows below
         // raise a mark (a new step-finish part), and a part changed in place before it (the tool it ran) is older.
         var active = _deriver.ActiveMessages.Select(id => (Id: id, Marks: _watermarks.GetValueOrDefault(id))).ToList();
@@ -213,7 +214,7 @@ internal sealed class SqliteActivitySource : IActivitySource
                 _v2Updated = Math.Max(_v2Updated, r.GetInt64(13));
             }, ("$u", since));
         }
-        _deriver.Baseline = (sessionId, _) => Baseline(db, sessionId, partsBefore);
+        _deriver.Baseline = (sessionId, _) => Baseline(db, sessionId, partsBefore, stepsBefore);
         var events = _deriver.Apply(batch, now);
         _deriver.Baseline = null;
         foreach (var id in _watermarks.Keys.Except(_deriver.ActiveMessages).ToList())
@@ -247,27 +248,45 @@ internal sealed class SqliteActivitySource : IActivitySource
     /// The session's own steps already in the database before this read: step-finish parts up to the part cursor,
     /// leaving out those of messages a fork copied (created before the session).
     /// </summary>
-    private TokenTotals Baseline(SqliteReadSession db, string sessionId, long partCursor)
+    private TokenTotals Baseline(SqliteReadSession db, string sessionId, long partCursor, long stepCursor)
     {
         var totals = default(TokenTotals);
-        if (!_shape!.Parts || !_shape.Messages)
+        var shape = _shape!;
+        var created = shape.Sessions ? "coalesce((SELECT time_created FROM session WHERE id = $s), 0)" : "0";
+        if (shape.Parts && shape.Messages)
         {
-            return totals;
+            db.Query($"""
+                SELECT p.data FROM part p JOIN message m ON m.id = p.message_id
+                WHERE p.session_id = $s AND p.rowid <= $c AND p.data LIKE '%step-finish%' AND m.time_created >= {created}
+                """,
+                r =>
+                {
+                    var data = Bytes(r, 0);
+                    if (PartPayload.TryParse(data, out var part) && part.Type == "step-finish" && MessagePayload.TryParse(data, out var usage))
+                    {
+                        totals.Add(usage);
+                    }
+                }, ("$s", sessionId), ("$c", partCursor));
         }
 
-        db.Query("""
-            SELECT p.data FROM part p JOIN message m ON m.id = p.message_id
-            WHERE p.session_id = $s AND p.rowid <= $c AND p.data LIKE '%step-finish%'
-              AND m.time_created >= coalesce((SELECT time_created FROM session WHERE id = $s), 0)
-            """,
-            r =>
-            {
-                var data = Bytes(r, 0);
-                if (PartPayload.TryParse(data, out var part) && part.Type == "step-finish" && MessagePayload.TryParse(data, out var usage))
+        // The 2.0 preview writes its steps as session_message rows of a 1.x session: they count too (not those the
+        // migration copied from message, which the parts above already hold).
+        if (shape.Steps)
+        {
+            var copied = shape.Messages ? " AND NOT EXISTS (SELECT 1 FROM message m WHERE m.id = sm.id)" : string.Empty;
+            db.Query($"""
+                SELECT sm.data FROM session_message sm
+                WHERE sm.session_id = $s AND sm.rowid <= $c AND sm.type IN ('assistant', 'compaction') AND sm.time_created >= {created}{copied}
+                """,
+                r =>
                 {
-                    totals.Add(usage);
-                }
-            }, ("$s", sessionId), ("$c", partCursor));
+                    if (ActivityDeriver.TryStepUsage(Bytes(r, 0), out var usage) && usage.HasTokens)
+                    {
+                        totals.Add(usage);
+                    }
+                }, ("$s", sessionId), ("$c", stepCursor));
+        }
+
         return totals;
     }
 

@@ -61,12 +61,16 @@ internal sealed class V2DatabaseWriter : IDisposable
     }
 
     /// <summary>The step ends: its row gets finish, cost and tokens, and the session's totals grow by them, in one transaction.</summary>
-    public void StepEnded(string sessionId, string stepId, long created, long input, long output, long reasoning, long cacheRead, long cacheWrite, double cost, string content = "[]")
+    public void StepEnded(string sessionId, string stepId, long created, long input, long output, long reasoning, long cacheRead, long cacheWrite, double cost, string content = "[]", bool totals = true)
     {
         var end = ",\"finish\":\"stop\",\"cost\":" + F(cost) + ",\"tokens\":{\"input\":" + input + ",\"output\":" + output + ",\"reasoning\":" + reasoning + ",\"cache\":{\"read\":" + cacheRead + ",\"write\":" + cacheWrite + "}}";
         using var tx = _connection.BeginTransaction();
         Update(stepId, Assistant(created, content, end), tx);
-        AddTotals(sessionId, input, output, reasoning, cacheRead, cacheWrite, cost, tx);
+        if (totals)
+        {
+            AddTotals(sessionId, input, output, reasoning, cacheRead, cacheWrite, cost, tx);
+        }
+
         tx.Commit();
     }
 

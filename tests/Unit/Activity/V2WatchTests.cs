@@ -107,4 +107,23 @@ public sealed class V2WatchTests : IDisposable
         Assert.Equal((decimal)own.Cost, finished.SessionCost!.Value, 9);
         Assert.Single(reader.Events, e => e.Kind == ActivityKind.StepFinished);
     }
+
+    [Fact]
+    public void A_step_of_the_2_0_preview_continues_from_the_sessions_earlier_steps()
+    {
+        // The preview keeps 1.x session rows and writes steps as session_message rows; the oracle's figure of the session
+        // (tests/data/v2/preview-shape/expected-sessions.tsv) is where its running totals must start.
+        const string session = "ses_df85dcd7ffffIhrCYBFwLNVoh1";
+        using var reader = Watch("v2/preview-shape");
+        using var writer = new V2DatabaseWriter(_data!.Database);
+        var step = writer.StepStarted(session);
+        writer.StepEnded(session, step, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 100, 10, 5, 0, 0, 0.001, content: "[]", totals: false);
+        var finished = reader.WaitFor(e => e.Kind == ActivityKind.StepFinished && e.MessageId == step, Wait);
+        Assert.Equal(2240 + 100, finished.SessionInputTokens);
+        Assert.Equal(385 + 10, finished.SessionOutputTokens);
+        Assert.Equal(375 + 5, finished.SessionReasoningTokens);
+        Assert.Equal(7000, finished.SessionCacheReadTokens);
+        Assert.Equal(1020, finished.SessionCacheWriteTokens);
+        Assert.Equal(0.032625m + 0.001m, finished.SessionCost!.Value, 9);
+    }
 }
