@@ -178,6 +178,30 @@ internal sealed partial class ActivityDeriver
         }
     }
 
+    /// <summary>
+    /// A session the 2.x migration gave its session_v2 row in this very read: those totals already hold the steps this
+    /// read reports, so they are taken off what the session starts from.
+    /// </summary>
+    private void LeaveOutOfMigrated(ChangeBatch batch)
+    {
+        foreach (var session in _migrated)
+        {
+            var start = session.Previous!.Value;
+            foreach (var row in batch.Steps.Where(r => r.SessionId == session.Row.Id && r.Type is "assistant" or "compaction"))
+            {
+                if (!_messages.ContainsKey(row.Id) && TryStepUsage(row.Data, out var usage) && usage.HasTokens)
+                {
+                    start = Reported(start.Input - usage.Input, start.Output - usage.Output, start.Reasoning - usage.Reasoning,
+                        start.CacheRead - usage.CacheRead, start.CacheWrite - usage.CacheWrite, (double)start.Cost - usage.Cost);
+                }
+            }
+
+            session.Previous = start;
+        }
+
+        _migrated.Clear();
+    }
+
     /// <summary>A 2.x row's usage. 2.x stores no total and its output never includes reasoning: it says so, or the 1.x rule would subtract it.</summary>
     internal static bool TryStepUsage(byte[] data, out MessagePayload usage)
     {

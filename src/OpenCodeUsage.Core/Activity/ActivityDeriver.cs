@@ -22,6 +22,7 @@ internal sealed partial class ActivityDeriver
     private readonly Dictionary<string, MessageState> _messages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PartFlags> _parts = new(StringComparer.Ordinal);
     private readonly Queue<string> _ended = new();
+    private readonly List<SessionState> _migrated = [];
     private readonly BoundedSet _promptParts = new(EndedMessagesKept);
     private readonly List<Pending> _pending = [];
     private HashSet<string> _batchParts = new(StringComparer.Ordinal);
@@ -95,6 +96,8 @@ internal sealed partial class ActivityDeriver
         {
             Remember(row);
         }
+
+        LeaveOutOfMigrated(batch);
 
         var ending = new List<MessageState>();
         foreach (var row in batch.Messages)
@@ -176,9 +179,10 @@ internal sealed partial class ActivityDeriver
         if (_sessions.TryGetValue(row.Id, out var state))
         {
             // A 1.x session the migration gave a session_v2 row: its totals are its history, not news.
-            if (state.Row.Reported is null && row.Reported is not null && state.Row.Created > 0)
+            if (state.Row.Reported is null && row.Reported is not null && state.Row.Created > 0 && state.Previous is null)
             {
-                state.Previous ??= row.Reported;
+                state.Previous = row.Reported;
+                _migrated.Add(state);
             }
 
             // A row from a source that knows less (a part before its session) must not erase what is known.

@@ -119,6 +119,10 @@ internal sealed class SqliteActivitySource : IActivitySource
         if (db.SchemaVersion() != _shape!.SchemaVersion)
         {
             _shape = Shape.Of(db); // OpenCode migrated the schema while we watched
+            if (_v2Updated < 0 && _shape.V2Sessions && _shape.Schema.Has("session_v2", "time_updated"))
+            {
+                _v2Updated = 0; // 2.x's tables are new: their sessions are read whole once, then as they move
+            }
         }
 
         var batch = new ChangeBatch();

@@ -44,6 +44,21 @@ internal sealed class V2DatabaseWriter : IDisposable
         return id;
     }
 
+    /// <summary>A fork as 2.x makes it: a new session_v2 row (totals 0) and the source's rows copied with new ids, the same seq, time_created and data.</summary>
+    public string Fork(string sourceId)
+    {
+        var id = Id("ses");
+        var now = Now;
+        Execute($"""
+            INSERT INTO session_v2 (id, project_id, fork_session_id, fork_boundary, slug, directory, title, version, agent, model, time_created, time_updated)
+            SELECT '{id}', project_id, id, '{"{"}"type":"message","messageID":"x"{"}"}', slug, directory, title || ' (fork)', version, agent, model, {now}, {now}
+            FROM session_v2 WHERE id = '{sourceId}';
+            INSERT INTO session_message (id, session_id, type, seq, time_created, time_updated, data)
+            SELECT 'msg_fork_' || seq || '_{id[^8..]}', '{id}', type, seq, time_created, time_updated, data FROM session_message WHERE session_id = '{sourceId}';
+            """);
+        return id;
+    }
+
     public string Prompt(string sessionId, string text) =>
         Row(sessionId, "user", "{\"time\":{\"created\":" + Now + "},\"text\":\"" + text + "\"}");
 

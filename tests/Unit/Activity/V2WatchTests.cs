@@ -126,4 +126,55 @@ public sealed class V2WatchTests : IDisposable
         Assert.Equal(1020, finished.SessionCacheWriteTokens);
         Assert.Equal(0.032625m + 0.001m, finished.SessionCost!.Value, 9);
     }
+
+    [Fact]
+    public void A_fork_counts_its_own_steps_only_and_its_copies_for_nobody()
+    {
+        const string source = "ses_df85dcd7fffflPAz6JnRD0l10V";
+        using var reader = Watch("v2/native");
+        using var writer = new V2DatabaseWriter(_data!.Database);
+        var fork = writer.Fork(source);
+        reader.WaitFor(e => e.Kind == ActivityKind.SessionCreated && e.SessionId == fork, Wait);
+        var step = writer.StepStarted(fork);
+        writer.StepEnded(fork, step, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 70, 7, 0, 700, 0, 0.0007);
+        var finished = reader.WaitFor(e => e.Kind == ActivityKind.StepFinished && e.MessageId == step, Wait);
+        Assert.Equal(70, finished.SessionInputTokens);
+        Assert.Equal(writer.Totals(fork).Input, finished.SessionInputTokens);
+        Assert.Equal(0.0007m, finished.SessionCost!.Value, 9);
+        Assert.Single(reader.Events, e => e.Kind == ActivityKind.StepFinished);
+        Assert.DoesNotContain(reader.Events, e => e.MessageId?.StartsWith("msg_fork_", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void A_migration_while_watching_replays_no_history_and_2x_steps_continue_from_the_migrated_totals()
+    {
+        using var reader = Watch("oc-1.18.33");
+        var ddl = File.ReadAllText(Path.Combine(RepoPaths.TestData, "v2", "schema", "2.0-session.sql"))
+            .Split(';').Where(sql => sql.Contains("TABLE `session_v2`", StringComparison.Ordinal) || sql.Contains("ON `session_v2`", StringComparison.Ordinal));
+        // As v1-migration.bun.ts does: every session into session_v2 with its id and totals summed from its assistant
+        // messages, every message into session_message with its id.
+        _data!.Execute(string.Join(";", ddl) + """
+            ;
+            INSERT INTO session_v2 (id, project_id, parent_id, slug, directory, title, version, agent, model, time_created, time_updated,
+                                    cost, tokens_input, tokens_output, tokens_reasoning, tokens_cache_read, tokens_cache_write)
+            SELECT s.id, s.project_id, s.parent_id, s.slug, s.directory, s.title, s.version, s.agent, s.model, s.time_created, s.time_updated,
+                   coalesce(sum(json_extract(m.data, '$.cost')), 0), coalesce(sum(json_extract(m.data, '$.tokens.input')), 0),
+                   coalesce(sum(json_extract(m.data, '$.tokens.output')), 0), coalesce(sum(json_extract(m.data, '$.tokens.reasoning')), 0),
+                   coalesce(sum(json_extract(m.data, '$.tokens.cache.read')), 0), coalesce(sum(json_extract(m.data, '$.tokens.cache.write')), 0)
+            FROM session s LEFT JOIN message m ON m.session_id = s.id AND json_extract(m.data, '$.role') = 'assistant' GROUP BY s.id;
+            INSERT INTO session_message (id, session_id, type, seq, time_created, time_updated, data)
+            SELECT id, session_id, json_extract(data, '$.role'), row_number() OVER (PARTITION BY session_id ORDER BY time_created, id),
+                   time_created, time_updated, data FROM message;
+            """);
+        using var writer = new V2DatabaseWriter(_data.Database);
+        var session = writer.Scalar("SELECT id FROM session_v2 WHERE tokens_input > 0 ORDER BY time_created LIMIT 1");
+        var step = writer.StepStarted(session);
+        writer.StepEnded(session, step, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 40, 4, 0, 0, 0, 0.0004);
+        var finished = reader.WaitFor(e => e.Kind == ActivityKind.StepFinished && e.MessageId == step, Wait);
+        var own = writer.Totals(session);
+        Assert.Equal(own.Input, finished.SessionInputTokens);
+        Assert.Equal((decimal)own.Cost, finished.SessionCost!.Value, 9);
+        Assert.All(reader.Events, e => Assert.Equal(session, e.SessionId)); // the migration's copies are history
+        Assert.Single(reader.Events, e => e.Kind == ActivityKind.StepFinished);
+    }
 }
