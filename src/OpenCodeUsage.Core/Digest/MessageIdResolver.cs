@@ -11,6 +11,7 @@ namespace OpenCodeUsage.Digest;
 internal sealed class MessageIdResolver : IDisposable
 {
     private readonly Dictionary<string, SqliteConnection> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _tables = new(StringComparer.Ordinal);
     private string? _session;
     private Dictionary<long, string> _ids = [];
 
@@ -19,6 +20,11 @@ internal sealed class MessageIdResolver : IDisposable
         if (digest.IdOf(row) is { } known)
         {
             return known;
+        }
+
+        if (Accounting.UnattributedUsage.Is(row))
+        {
+            return string.Empty; // usage no message carries (2.x title generation, compaction)
         }
 
         if (row.RowId < 0)
@@ -46,8 +52,27 @@ internal sealed class MessageIdResolver : IDisposable
         }
 
         var ids = new Dictionary<long, string>();
+        if (!_tables.TryGetValue(path, out var table))
+        {
+            try
+            {
+                table = StorageLayout.Of(DatabaseSchema.Read(connection)).PrimaryMessages;
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteConnector.Describe(ex, path);
+            }
+
+            _tables[path] = table;
+        }
+
+        if (table is null)
+        {
+            return ids;
+        }
+
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT rowid, id FROM message WHERE session_id = $s";
+        command.CommandText = $"SELECT rowid, id FROM {DatabaseSchema.Quote(table)} WHERE session_id = $s";
         command.Parameters.AddWithValue("$s", session.Id);
         try
         {
