@@ -443,9 +443,10 @@ internal sealed class SqliteActivitySource : IActivitySource
     {
         public required DatabaseSchema Schema { get; init; }
         public long SchemaVersion { get; init; }
-        public bool Sessions => Schema.HasAll("session", "id");
-        public bool V2Sessions => Schema.HasAll("session_v2", "id");
-        public bool Steps => Schema.HasAll("session_message", "id", "session_id", "type", "time_created", "time_updated", "data");
+        public required StorageLayout Layout { get; init; }
+        public bool Sessions => Layout.SessionTables.Contains(StorageLayout.V1Sessions);
+        public bool V2Sessions => Layout.SessionTables.Contains(StorageLayout.V2Sessions);
+        public bool Steps => Schema.HasAll(StorageLayout.V2Messages, "id", "session_id", "type", "time_created", "time_updated", "data");
         public bool Messages => Schema.HasAll("message", "id", "session_id", "time_created", "time_updated", "data");
         public bool Parts => Schema.HasAll("part", "id", "message_id", "session_id", "time_created", "time_updated", "data");
 
@@ -454,13 +455,14 @@ internal sealed class SqliteActivitySource : IActivitySource
         public static Shape Of(SqliteReadSession db)
         {
             var schema = db.Schema;
-            if (!schema.HasAll("session", "id") && !schema.HasAll("session_v2", "id"))
+            var layout = StorageLayout.Of(schema);
+            if (!layout.HasSessions)
             {
                 throw new OpenCodeUsageException("DatabaseSchemaUnsupported", FailureKind.InvalidData,
                     $"'{db.Path}' has no session table; is it an OpenCode database?", db.Path);
             }
 
-            return new Shape { Schema = schema, SchemaVersion = db.SchemaVersion() };
+            return new Shape { Schema = schema, Layout = layout, SchemaVersion = db.SchemaVersion() };
         }
     }
 }

@@ -10,6 +10,7 @@ namespace OpenCodeUsage.Digest;
 internal sealed class MessageIdResolver : IDisposable
 {
     private readonly Dictionary<string, SqliteReadSession> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _tables = new(StringComparer.Ordinal);
     private string? _session;
     private Dictionary<long, string> _ids = [];
 
@@ -18,6 +19,11 @@ internal sealed class MessageIdResolver : IDisposable
         if (digest.IdOf(row) is { } known)
         {
             return known;
+        }
+
+        if (Accounting.UnattributedUsage.Is(row))
+        {
+            return string.Empty; // usage no message carries (2.x title generation, compaction)
         }
 
         if (row.RowId < 0)
@@ -45,7 +51,18 @@ internal sealed class MessageIdResolver : IDisposable
         }
 
         var ids = new Dictionary<long, string>();
-        db.Query("SELECT rowid, id FROM message WHERE session_id = $s", r => ids[r.GetInt64(0)] = r.GetString(1), ("$s", session.Id));
+        if (!_tables.TryGetValue(path, out var table))
+        {
+            table = StorageLayout.Of(db.Schema).PrimaryMessages;
+            _tables[path] = table;
+        }
+
+        if (table is null)
+        {
+            return ids;
+        }
+
+        db.Query($"SELECT rowid, id FROM {DatabaseSchema.Quote(table)} WHERE session_id = $s", r => ids[r.GetInt64(0)] = r.GetString(1), ("$s", session.Id));
         return ids;
     }
 
