@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using OpenCodeUsage.Activity;
+using OpenCodeUsage.Credentials;
 using OpenCodeUsage.Sessions;
 using OpenCodeUsage.Stats;
 using OpenCodeUsage.Storage;
@@ -10,7 +11,7 @@ namespace OpenCodeUsage.Tests.Storage;
 
 /// <summary>
 /// One SQLite failure reads the same whichever cmdlet meets it: Get-OpenCodeUsage (fresh and through the digest
-/// cache), Get-OpenCodeSession, Export-OpenCodeStats and Watch-OpenCodeActivity all go through one read path and
+/// cache), Get-OpenCodeSession, Export-OpenCodeStats, Watch-OpenCodeActivity and Get-OpenCodeCredential all go through one read path and
 /// one map of SQLite's result codes to our error ids.
 /// </summary>
 public sealed class SqliteErrorMapTests : IDisposable
@@ -23,19 +24,20 @@ public sealed class SqliteErrorMapTests : IDisposable
         _corpus.Dispose();
     }
 
-    public static TheoryData<string, string> Failures => new()
+    /// <summary>A failure, the id it must read as, and whether it hits every reader (or only those of messages).</summary>
+    public static TheoryData<string, string, bool> Failures => new()
     {
         // The file is no database at all (SQLITE_NOTADB at open).
-        { "not-a-database", SqliteErrors.Invalid },
-        // A page of the message table is garbage (SQLITE_CORRUPT in the middle of a scan).
-        { "damaged-message-page", SqliteErrors.Corrupt },
+        { "not-a-database", SqliteErrors.Invalid, true },
+        // A page of the message table is garbage (SQLITE_CORRUPT in the middle of a scan): credentials never read it.
+        { "damaged-message-page", SqliteErrors.Corrupt, false },
         // A table whose module this SQLite lacks (SQLITE_ERROR while the schema is read).
-        { "unknown-virtual-table", SqliteErrors.ReadFailed },
+        { "unknown-virtual-table", SqliteErrors.ReadFailed, true },
     };
 
     [Theory]
     [MemberData(nameof(Failures))]
-    public void The_same_failure_gives_the_same_error_id_from_every_cmdlet(string failure, string expected)
+    public void The_same_failure_gives_the_same_error_id_from_every_cmdlet(string failure, string expected, bool everyReader)
     {
         var dir = Make(failure);
         var ids = new Dictionary<string, string>
@@ -46,6 +48,11 @@ public sealed class SqliteErrorMapTests : IDisposable
             ["stats"] = ErrorId(d => GnomeStats.Compute(new StatsQuery { DataPaths = [dir], NoCache = true }, TestEnvironment.Isolated, d, CancellationToken.None)),
             ["watch"] = ErrorId(_ => ActivityFeed.Start(new ActivityOptions { DataPaths = [dir], UseNotifications = false }, TestEnvironment.Isolated).Dispose()),
         };
+        if (everyReader)
+        {
+            ids["credentials"] = ErrorId(d => CredentialCatalog.Find(new CredentialQuery(), Home(dir), d, ActivityLog.None));
+        }
+
         Assert.All(ids, id => Assert.True(id.Value == expected, $"{id.Key}: {id.Value}, not {expected}"));
     }
 
@@ -60,6 +67,20 @@ public sealed class SqliteErrorMapTests : IDisposable
             Assert.Equal(viaAdo, viaRaw);
             Assert.Equal(viaAdo, extended);
         }
+    }
+
+    /// <summary>An environment whose OpenCode database (OPENCODE_DB) is the broken one, as Get-OpenCodeCredential finds it.</summary>
+    private Func<string, string?> Home(string dir)
+    {
+        var home = Path.Combine(_corpus.Root, "home");
+        Directory.CreateDirectory(Path.Combine(home, "opencode"));
+        return name => name switch
+        {
+            "HOME" => home,
+            "XDG_DATA_HOME" or "XDG_CONFIG_HOME" or "XDG_CACHE_HOME" => home,
+            "OPENCODE_DB" => Path.Combine(dir, "opencode.db"),
+            _ => TestEnvironment.Isolated(name),
+        };
     }
 
     /// <summary>Runs one reader; its error id, whether it threw or reported the store as failed.</summary>
