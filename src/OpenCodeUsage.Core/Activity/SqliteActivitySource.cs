@@ -218,7 +218,8 @@ internal sealed class SqliteActivitySource : IActivitySource
                 _v2Updated = Math.Max(_v2Updated, r.GetInt64(13));
             }, ("$u", since));
         }
-        _deriver.Baseline = (sessionId, _) => Baseline(db, sessionId, partsBefore, stepsBefore);
+        var batchSteps = batch.Steps.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        _deriver.Baseline = (sessionId, _) => Baseline(db, sessionId, partsBefore, stepsBefore, batchSteps);
         var events = _deriver.Apply(batch, now);
         _deriver.Baseline = null;
         foreach (var id in _watermarks.Keys.Except(_deriver.ActiveMessages).ToList())
@@ -252,7 +253,7 @@ internal sealed class SqliteActivitySource : IActivitySource
     /// The session's own steps already in the database before this read: step-finish parts up to the part cursor,
     /// leaving out those of messages a fork copied (created before the session).
     /// </summary>
-    private TokenTotals Baseline(SqliteReadSession db, string sessionId, long partCursor, long stepCursor)
+    private TokenTotals Baseline(SqliteReadSession db, string sessionId, long partCursor, long stepCursor, IReadOnlySet<string> batchSteps)
     {
         var totals = default(TokenTotals);
         var shape = _shape!;
@@ -274,17 +275,18 @@ internal sealed class SqliteActivitySource : IActivitySource
         }
 
         // The 2.0 preview writes its steps as session_message rows of a 1.x session: they count too (not those the
-        // migration copied from message, which the parts above already hold).
+        // migration copied from message, which the parts above already hold, nor those this read reports).
         if (shape.Steps)
         {
             var copied = shape.Messages ? " AND NOT EXISTS (SELECT 1 FROM message m WHERE m.id = sm.id)" : string.Empty;
             db.Query($"""
-                SELECT sm.data FROM session_message sm
+                SELECT sm.data, sm.id FROM session_message sm
                 WHERE sm.session_id = $s AND sm.rowid <= $c AND sm.type IN ('assistant', 'compaction') AND sm.time_created >= {created}{copied}
                 """,
                 r =>
                 {
-                    if (ActivityDeriver.TryStepUsage(Bytes(r, 0), out var usage) && usage.HasTokens)
+                    // A step this read reports (one stamped in place since the last read) is not part of what came before.
+                    if (!batchSteps.Contains(r.GetString(1)) && ActivityDeriver.TryStepUsage(Bytes(r, 0), out var usage) && usage.HasTokens)
                     {
                         totals.Add(usage);
                     }

@@ -117,7 +117,9 @@ public sealed class V2WatchTests : IDisposable
         using var reader = Watch("v2/preview-shape");
         using var writer = new V2DatabaseWriter(_data!.Database);
         var step = writer.StepStarted(session);
-        writer.StepEnded(session, step, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 100, 10, 5, 0, 0, 0.001, content: "[]", totals: false);
+        var started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        reader.WaitFor(e => e.Kind == ActivityKind.StepStarted && e.MessageId == step, Wait); // ended in a later read, in place
+        writer.StepEnded(session, step, started, 100, 10, 5, 0, 0, 0.001, content: "[]", totals: false);
         var finished = reader.WaitFor(e => e.Kind == ActivityKind.StepFinished && e.MessageId == step, Wait);
         Assert.Equal(2240 + 100, finished.SessionInputTokens);
         Assert.Equal(385 + 10, finished.SessionOutputTokens);
