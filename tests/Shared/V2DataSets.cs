@@ -13,6 +13,12 @@ internal static class V2DataSets
 
     public static IEnumerable<object[]> All => Names.Select(n => new object[] { n });
 
+    /// <summary>Real data of the real 2.0 preview binary (tools/OpenCodeFixture make-preview), not generated.</summary>
+    public const string RealPreview = "v2/preview-1.18.18";
+
+    /// <summary>Every 2.x data set with oracle figures: the generated ones and the real preview data.</summary>
+    public static IEnumerable<object[]> WithOracle => All.Append([RealPreview]);
+
     public static string DataDir(string dataSet) => Path.Combine(DataSets.Folder(dataSet), "opencode");
 
     public static string Database(string dataSet) => Path.Combine(DataDir(dataSet), "opencode.db");
