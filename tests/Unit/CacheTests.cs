@@ -16,6 +16,7 @@ public sealed class CacheTests : IDisposable
     public void Dispose()
     {
         Cache.Flush();
+        SavedReports.Flush();
         SqliteConnection.ClearAllPools();
         _data.Dispose();
         Directory.Delete(_cacheDir, recursive: true);
@@ -397,7 +398,7 @@ public sealed class CacheTests : IDisposable
         SavedReports.Flush();
         var saved = Path.Combine(_cacheDir, "reports.json");
         Assert.True(File.Exists(saved));
-        Assert.Contains("day and model", File.ReadAllText(saved));
+        Assert.Contains("GroupBy=[Day,Model,]", File.ReadAllText(saved));
 
         // A new process: memory gone; the digest file removed too, so only the saved report can answer.
         ForgetAsANewProcess();
@@ -428,7 +429,7 @@ public sealed class CacheTests : IDisposable
             ForgetAsANewProcess();
             Assert.Equal(expected, Text(RememberedReport()));
             SavedReports.Flush();
-            Assert.Contains("day and model", File.ReadAllText(saved));
+            Assert.Contains("GroupBy=[Day,Model,]", File.ReadAllText(saved));
         }
 
         Assert.Empty(Directory.EnumerateFiles(_cacheDir, "*.tmp"));
