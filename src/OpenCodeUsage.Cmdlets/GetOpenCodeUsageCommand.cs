@@ -115,17 +115,16 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
             After = ToOffset(After, zone),
             Before = ToOffset(Before, zone),
             TimeZone = zone,
-            SessionFilter = Wildcards(_sessionIds.Count == 0 ? null : _sessionIds.ToArray()),
-            ModelFilter = Wildcards(Model),
-            ProviderFilter = Wildcards(Provider),
-            ProjectFilter = Wildcards(Project),
-            AgentFilter = Wildcards(Agent),
+            SessionFilter = WildcardFilter(_sessionIds.Count == 0 ? null : _sessionIds.ToArray()),
+            ModelFilter = WildcardFilter(Model),
+            ProviderFilter = WildcardFilter(Provider),
+            ProjectFilter = WildcardFilter(Project),
+            AgentFilter = WildcardFilter(Agent),
             IncludeChildren = IncludeChildren,
             IncludeForkCopies = IncludeForkCopies,
             PricingPath = PricingPath is null ? null : ResolvePaths([PricingPath])[0],
             NoCache = NoCache,
         };
-        query = query with { ResultKey = ResultKey(query) };
         var diagnostics = new ReadDiagnostics();
         try
         {
@@ -158,13 +157,9 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeCmdlet
         WriteDiagnostics(diagnostics);
     }
 
-    /// <summary>Every parameter that shapes the rows, as text, so an identical call over unchanged data is answered from memory.</summary>
-    private string ResultKey(UsageQuery query) => string.Join("\u001f",
-        string.Join(",", query.DataPaths), string.Join(",", query.GroupBy), query.After?.UtcTicks, query.Before?.UtcTicks,
-        query.TimeZone.Id, string.Join(",", _sessionIds), Join(Model), Join(Provider), Join(Project), Join(Agent),
-        query.IncludeChildren, query.IncludeForkCopies, query.PricingPath);
-
-    private static string Join(string[]? values) => values is null ? string.Empty : string.Join(",", values);
+    /// <summary>PowerShell's wildcards, with the patterns kept so Core can key its memo on them.</summary>
+    private static TextFilter? WildcardFilter(string[]? patterns) =>
+        Wildcards(patterns) is { } matches ? new TextFilter(patterns!, matches, "wildcard-ignore-case") : null;
 
     private TimeZoneInfo ResolveTimeZone()
     {

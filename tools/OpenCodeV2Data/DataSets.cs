@@ -33,7 +33,7 @@ public static class DataSets
                 File.Copy(v1Database, path);
                 var auth = Path.Combine(Path.GetDirectoryName(v1Database)!, "auth.json");
                 if (File.Exists(auth)) File.Copy(auth, Path.Combine(dataDir, "auth.json"), overwrite: true);
-                db = V2Database.Attach(path, seed: 4);
+                db = V2Database.Attach(path, seed: 4, sessionTable: "session_v2");
                 MigratedScenario.Write(db);
                 break;
             default:

@@ -61,8 +61,17 @@ public sealed class V2Database : IDisposable
         return db;
     }
 
-    /// <summary>Opens an existing database (the migrated one) to write 2.x rows into it.</summary>
-    public static V2Database Attach(string path, int seed) => new(Open(path), "session_v2", new Ids(seed));
+    /// <summary>Opens an existing database to write 2.x rows into it; its session table is session_v2 when it has one
+    /// (or <paramref name="sessionTable"/>: a 1.x database about to be migrated), else the preview's `session`.</summary>
+    public static V2Database Attach(string path, int seed, string? sessionTable = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException("no database", path);
+        var connection = Open(path);
+        using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'session_v2'";
+        var hasV2 = Convert.ToInt64(probe.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        return new(connection, sessionTable ?? (hasV2 ? "session_v2" : "session"), new Ids(seed));
+    }
 
     static SqliteConnection Open(string path)
     {

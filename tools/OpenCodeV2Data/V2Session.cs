@@ -82,7 +82,7 @@ public sealed class V2Session
         {
             ["time"] = new JsonObject { ["created"] = at },
             ["agent"] = agent ?? Agent,
-            ["model"] = V2Database.ModelJson(model),
+            ["model"] = V2Database.ModelJson(model, withVariant: !IsV2), // the preview writes variant "default"
             ["content"] = new JsonArray(),
         };
         var id = Row("assistant", data, at);
@@ -224,14 +224,25 @@ public sealed class V2Session
         Touch(at);
     }
 
-    void AddTotals(Tokens t, double cost, long at) =>
+    // The preview never fills its `session` row's totals nor moves its time_updated (seen in tests/data/v2/preview-1.18.18).
+    void AddTotals(Tokens t, double cost, long at)
+    {
+        if (IsV2) AddV2Totals(t, cost, at);
+    }
+
+    void AddV2Totals(Tokens t, double cost, long at) =>
         db.Execute($"UPDATE {Table} SET cost = cost + $c, tokens_input = tokens_input + $i, tokens_output = tokens_output + $o, " +
                    "tokens_reasoning = tokens_reasoning + $r, tokens_cache_read = tokens_cache_read + $cr, " +
                    "tokens_cache_write = tokens_cache_write + $cw, time_updated = $t WHERE id = $id",
             ("$c", cost), ("$i", t.Input), ("$o", t.Output), ("$r", t.Reasoning), ("$cr", t.CacheRead), ("$cw", t.CacheWrite),
             ("$t", at), ("$id", Id));
 
-    void Touch(long at) => db.Execute($"UPDATE {Table} SET time_updated = $t WHERE id = $id", ("$t", at), ("$id", Id));
+    void Touch(long at)
+    {
+        if (IsV2) TouchV2(at);
+    }
+
+    void TouchV2(long at) => db.Execute($"UPDATE {Table} SET time_updated = $t WHERE id = $id", ("$t", at), ("$id", Id));
 
     static long StartTime(Step step) => (long)((JsonObject)step.Data["time"]!)["created"]!;
 

@@ -9,7 +9,7 @@ namespace OpenCodeUsage.Accounting;
 /// the rows a 2.x fork copied, which its totals never held). It is one more row of the session, placed at the
 /// session's last update (<c>time_updated</c>: the usage was recorded no later), with the session's model and agent,
 /// so a session's figures equal OpenCode's columns and a report over sessions adds up to theirs. A part of the
-/// remainder below zero (rows a 1.x client added to a migrated session, which 2.x's totals do not know) counts as zero.
+/// remainder below zero (data that contradicts itself) counts as zero.
 /// </summary>
 internal static class UnattributedUsage
 {
@@ -19,7 +19,9 @@ internal static class UnattributedUsage
     public static bool Is(in AssistantRow row) => row.RowId == RowId;
 
     /// <summary>Adds the remainder's row to a freshly built digest of a 2.x session; nothing where there is none.</summary>
-    public static void AddTo(SessionDigest digest, SessionRecord session)
+    /// <param name="v1RowsUntil">In a migrated database: 1.x rows (with a rowid) created after this were written by a
+    /// 1.x client after the migration, and session_v2's totals never held them.</param>
+    public static void AddTo(SessionDigest digest, SessionRecord session, long? v1RowsUntil)
     {
         if (session.V2Totals is not { } own)
         {
@@ -30,9 +32,10 @@ internal static class UnattributedUsage
         var cost = new TokenTotals();
         foreach (ref readonly var row in digest.Rows.AsSpan())
         {
-            if (Is(row) || (session.ForkSessionId is not null && row.Created < session.Created))
+            if (Is(row) || (session.ForkSessionId is not null && row.Created < session.Created)
+                || (v1RowsUntil is { } until && row.RowId >= 0 && row.Created > until))
             {
-                continue; // a 2.x fork's copies: its totals start at zero
+                continue; // a 2.x fork's copies (its totals start at zero), 1.x rows written after the migration
             }
 
             input += row.Input;

@@ -158,7 +158,7 @@ internal static class InStepUpdate
         }
 
         var rescanned = SqliteDigester.RescanWhereCountsDiffer(sqlite, digest, Session, SequenceOf, builder, strings, cancellationToken, CountedBeside(counting));
-        SqliteDigester.Complete(builder, digest, scanning.Concat(rescanned));
+        SqliteDigester.Complete(sqlite, builder, digest, scanning.Concat(rescanned));
         return digest;
     }
 

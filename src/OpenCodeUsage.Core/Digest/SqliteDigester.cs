@@ -122,7 +122,7 @@ internal static class SqliteDigester
             ? RescanWhereCountsDiffer(sqlite, digest, id => digest.SessionPositions.TryGetValue(id, out var i) ? sessions[i] : null,
                 id => events.GetValueOrDefault(id, -1), builder, strings, cancellationToken)
             : [];
-        Complete(builder, digest, toScan.Concat(rescanned));
+        Complete(sqlite, builder, digest, toScan.Concat(rescanned));
 
         return digest;
     }
@@ -158,15 +158,16 @@ internal static class SqliteDigester
     }
 
     /// <summary>Ends a scan: rows placed, and each scanned 2.x session given its unattributed usage.</summary>
-    internal static void Complete(DigestBuilder builder, StoreDigest digest, IEnumerable<SessionRecord> scanned)
+    internal static void Complete(SqliteStore sqlite, DigestBuilder builder, StoreDigest digest, IEnumerable<SessionRecord> scanned)
     {
+        var v1RowsUntil = sqlite.V1RowsCountedUntil();
         builder.Complete();
         var done = new HashSet<string>(StringComparer.Ordinal);
         foreach (var session in scanned)
         {
             if (session.V2Totals is not null && done.Add(session.Id) && digest.Sessions.TryGetValue(session.Id, out var d))
             {
-                Accounting.UnattributedUsage.AddTo(d, session);
+                Accounting.UnattributedUsage.AddTo(d, session, v1RowsUntil);
             }
         }
     }

@@ -311,6 +311,31 @@ internal sealed class SqliteStore : IDisposable
         return sessions;
     }
 
+    /// <summary>
+    /// When 2.x migrated this database's 1.x history (<c>kv['migration.v1-v2'].time_updated</c>): its session totals
+    /// hold the 1.x messages created until then, never those a 1.x client wrote afterwards. Null where there is none.
+    /// </summary>
+    public long? MigratedAt()
+    {
+        if (!Schema.HasAll("kv", "key", "time_updated"))
+        {
+            return null;
+        }
+
+        long? at = null;
+        Query("SELECT time_updated FROM kv WHERE key = 'migration.v1-v2'", r => at = r.IsDBNull(0) ? null : r.GetInt64(0));
+        return at;
+    }
+
+    /// <summary>
+    /// For the usage no row carries: 1.x rows (the primary table, beside session_v2) created after this are not in
+    /// session_v2's totals; null when every row is.
+    /// </summary>
+    public long? V1RowsCountedUntil() =>
+        Layout.Generation == StorageGeneration.Migrated && Layout.PrimaryMessages == StorageLayout.V1Messages
+            ? MigratedAt() ?? long.MaxValue
+            : null;
+
     /// <summary>A hash of the schema's SQL: it changes with every migration OpenCode applies.</summary>
     public string SchemaHash()
     {
@@ -441,6 +466,13 @@ internal sealed class SqliteStore : IDisposable
                 }
 
                 payload.IsAssistant = true;
+                // A row that names no model or agent (a compaction's usage, say) ran with the session's.
+                if (payload.ModelId is null)
+                {
+                    (payload.ProviderId, payload.ModelId) = (session.ProviderId, session.ModelId);
+                }
+
+                payload.Agent ??= session.Agent;
                 if (!isStep)
                 {
                     payload.Finish ??= "compaction"; // written whole, never streamed: settled
