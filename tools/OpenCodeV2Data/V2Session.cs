@@ -169,7 +169,7 @@ public sealed class V2Session
         var seq = SeqOf(rowId);
         foreach (var row in db.Rows("SELECT id FROM session_message WHERE session_id = $s AND seq >= $q", ("$s", Id), ("$q", seq)))
             db.Ledger.MarkReverted((string)row[0]!);
-        db.Execute("DELETE FROM session_message WHERE session_id = $s AND seq >= $q", ("$s", Id), ("$q", seq));
+        db.RowCount -= db.Execute("DELETE FROM session_message WHERE session_id = $s AND seq >= $q", ("$s", Id), ("$q", seq));
         db.NextSeq(Id);
         Touch(at);
     }
@@ -198,10 +198,14 @@ public sealed class V2Session
                        "VALUES ($id, $s, $type, $seq, $tc, $tu, $data)",
                 ("$id", $"msg_{suffix}_{seq}"), ("$s", fork.Id), ("$type", type), ("$seq", seq), ("$tc", row[2]), ("$tu", row[3]), ("$data", data));
             last = seq;
+            db.RowCount++;
         }
         db.SetSeq(fork.Id, last);
         return fork;
     }
+
+    public string LastRowId() =>
+        (string)db.Scalar("SELECT id FROM session_message WHERE session_id = $s ORDER BY seq DESC LIMIT 1", ("$s", Id))!;
 
     public long SeqOf(string rowId) => (long)db.Scalar("SELECT seq FROM session_message WHERE id = $id", ("$id", rowId))!;
 
@@ -212,6 +216,7 @@ public sealed class V2Session
         db.Execute("INSERT INTO session_message (id, session_id, type, seq, time_created, time_updated, data) " +
                    "VALUES ($id, $s, $type, $seq, $t, $t, $data)",
             ("$id", id), ("$s", Id), ("$type", type), ("$seq", seq), ("$t", at), ("$data", data.ToJsonString()));
+        db.RowCount++;
         Touch(at);
         return id;
     }
