@@ -24,6 +24,7 @@ public sealed class ExportOpenCodeStatsCommand : OpenCodeCmdlet
     private string? _eventDataPath;
     private Exception? _backgroundFailure;
     private IReadOnlyList<string>? _dataPaths;
+    private ReadDiagnostics? _lastDiagnostics;
 
     /// <summary>The file to write; default ~/.local/share/opencode/stats.json, where the extension looks.</summary>
     [Parameter(Position = 0)]
@@ -121,6 +122,11 @@ public sealed class ExportOpenCodeStatsCommand : OpenCodeCmdlet
             ThrowTerminatingError(ErrorRecords.From(failure));
         }
 
+        if (_lastDiagnostics is { } diagnostics)
+        {
+            WriteDiagnostics(diagnostics);
+        }
+
         if (PassThru)
         {
             WriteObject(new FileInfo(_target!));
@@ -175,7 +181,10 @@ public sealed class ExportOpenCodeStatsCommand : OpenCodeCmdlet
             };
             try
             {
-                GnomeStats.Write(_target!, GnomeStats.Compute(query, Environment, new ReadDiagnostics(), CancellationToken.None));
+                // A store that failed is reported as every reading cmdlet reports it; the file has the rest.
+                var diagnostics = new ReadDiagnostics();
+                GnomeStats.Write(_target!, GnomeStats.Compute(query, Environment, diagnostics, CancellationToken.None));
+                _lastDiagnostics = diagnostics;
                 _lastWrite = DateTime.UtcNow;
                 _dirty = false;
                 return null;

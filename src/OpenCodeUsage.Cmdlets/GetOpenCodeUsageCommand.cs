@@ -99,19 +99,18 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeDataCmdlet
             After = after,
             Before = before,
             TimeZone = zone,
-            SessionFilter = Wildcards(Input.Ids),
+            SessionFilter = WildcardFilter(Input.Ids),
             SessionIds = Input.ExactIds,
-            ModelFilter = Wildcards(Model),
-            ProviderFilter = Wildcards(Provider),
-            ProjectFilter = Wildcards(Project),
-            AgentFilter = Wildcards(Agent),
+            ModelFilter = WildcardFilter(Model),
+            ProviderFilter = WildcardFilter(Provider),
+            ProjectFilter = WildcardFilter(Project),
+            AgentFilter = WildcardFilter(Agent),
             IncludeChildren = IncludeChildren,
             IncludeForkCopies = IncludeForkCopies,
             PricingPath = PricingPath is null ? null : ResolvePaths([PricingPath])[0],
             NoCache = NoCache,
             Log = Log,
         };
-        query = query with { ResultKey = ResultKey(query) };
         if (PerMessage)
         {
             // Core calls back on this thread, so records go down the pipeline while the scan runs.
@@ -128,13 +127,9 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeDataCmdlet
         }
     }
 
-    /// <summary>Every parameter that shapes the rows, as text, so an identical call over unchanged data is answered from memory.</summary>
-    private string ResultKey(UsageQuery query) => string.Join("\u001f",
-        string.Join(",", query.DataPaths), string.Join(",", query.GroupBy), query.After?.UtcTicks, query.Before?.UtcTicks,
-        query.TimeZone.Id, Join(Input.Ids), Join(Model), Join(Provider), Join(Project), Join(Agent),
-        query.IncludeChildren, query.IncludeForkCopies, query.PricingPath);
-
-    private static string Join(string[]? values) => values is null ? string.Empty : string.Join(",", values);
+    /// <summary>PowerShell's wildcards, with the patterns kept so Core can key its memo on them.</summary>
+    private TextFilter? WildcardFilter(string[]? patterns) =>
+        Wildcards(patterns) is { } matches ? new TextFilter(patterns!, matches, "wildcard-ignore-case") : null;
 
     private TimeZoneInfo ResolveTimeZone()
     {

@@ -27,6 +27,9 @@ public sealed class Credential
     /// <summary>The OAuth account id, or the OpenCode workspace id of a Go cookie.</summary>
     public string? AccountId { get; init; }
 
+    /// <summary>OpenCode 2.x's credential table keeps several accounts per provider: whether this is the active one. Empty elsewhere.</summary>
+    public bool? IsActive { get; init; }
+
     // Never the secret: ToString ends up in string interpolation, logs and error messages.
     public override string ToString() => $"{ProviderId} ({Type}) {MaskedValue}";
 }

@@ -26,6 +26,12 @@ public sealed class Session
     public DateTimeOffset Updated { get; init; }
     public DateTimeOffset? Archived { get; init; }
 
+    /// <summary>OpenCode 2.x: when the session last went idle (<c>time_idle</c>).</summary>
+    public DateTimeOffset? Idle { get; init; }
+
+    /// <summary>OpenCode 2.x: how it went idle (<c>idle_outcome</c>, as OpenCode names it).</summary>
+    public string? IdleOutcome { get; init; }
+
     /// <summary>Messages of every role.</summary>
     public int MessageCount { get; init; }
 

@@ -68,6 +68,65 @@ public sealed class CorruptDataTests : IDisposable
         Assert.All(engine.Errors, e => Assert.Equal(db, e.TargetObject));
     }
 
+    [SkippableTheory]
+    [InlineData("junk.db", "DatabaseInvalid")]
+    [InlineData("unknown-virtual-table", "DatabaseReadFailed")]
+    public void The_same_broken_database_gives_the_same_error_id_from_every_cmdlet(string file, string errorId)
+    {
+        string dir;
+        if (file == "unknown-virtual-table")
+        {
+            // A table whose module this SQLite lacks: SQLITE_ERROR while the schema is read. Written by Python's sqlite3
+            // (this process has no SQLite of its own, like a plain pwsh).
+            Skip.If(LockingProcess.Python is null, "no python3 on PATH to write the schema row");
+            dir = _corpus.Copy(Good, file);
+            var start = new System.Diagnostics.ProcessStartInfo(LockingProcess.Python!) { UseShellExecute = false };
+            foreach (var argument in new[]
+            {
+                "-c",
+                "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA writable_schema = ON'); " +
+                "c.execute(\"INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES ('table', 'search_index', 'search_index', 0, " +
+                "'CREATE VIRTUAL TABLE search_index USING nosuchmodule(body)')\"); c.commit(); c.close()",
+                Path.Combine(dir, "opencode.db"),
+            })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var python = System.Diagnostics.Process.Start(start)!;
+            Assert.True(python.WaitForExit(30_000) && python.ExitCode == 0);
+        }
+        else
+        {
+            dir = _corpus.DataDir(file);
+        }
+
+        var stats = Path.Combine(_corpus.Root, "stats.json");
+        using var engine = new Engine();
+        var ids = new Dictionary<string, string>();
+        foreach (var (name, script) in new[]
+        {
+            ("Get-OpenCodeSession", "Get-OpenCodeSession -DataPath $args[0]"),
+            ("Get-OpenCodeUsage", "Get-OpenCodeUsage -DataPath $args[0]"),
+            ("Get-OpenCodeUsage -NoCache", "Get-OpenCodeUsage -DataPath $args[0] -NoCache"),
+            ("Export-OpenCodeStats", "Export-OpenCodeStats -DataPath $args[0] -Path $args[1]"),
+            ("Watch-OpenCodeActivity", "Watch-OpenCodeActivity -DataPath $args[0] -TimeoutSec 1"),
+        })
+        {
+            try
+            {
+                Run(engine, script, dir, stats);
+                ids[name] = string.Join(" | ", engine.Errors.Select(e => e.FullyQualifiedErrorId));
+            }
+            catch (RuntimeException ex)
+            {
+                ids[name] = ex.ErrorRecord.FullyQualifiedErrorId;
+            }
+        }
+
+        Assert.All(ids, id => Assert.True(id.Value.StartsWith(errorId + ",", StringComparison.Ordinal), $"{id.Key}: {id.Value}"));
+    }
+
     [Fact]
     public void Malformed_rows_are_one_counted_warning_and_the_figures_match_the_rows_deleted()
     {

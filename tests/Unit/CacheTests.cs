@@ -16,6 +16,7 @@ public sealed class CacheTests : IDisposable
     public void Dispose()
     {
         Cache.Flush();
+        SavedReports.Flush();
         SqliteConnection.ClearAllPools();
         _data.Dispose();
         Directory.Delete(_cacheDir, recursive: true);
@@ -37,9 +38,7 @@ public sealed class CacheTests : IDisposable
     {
         var paths = dataPaths.Length == 0 ? [_data.DataDir] : dataPaths;
         var usage = UsageReport.Summarize(
-            new UsageQuery { DataPaths = paths, GroupBy = [UsageGrouping.Session, UsageGrouping.Model], TimeZone = TimeZoneInfo.Utc, NoCache = noCache, PricingPath = Path.Combine(RepoPaths.TestData, "oc-1.18.33", "opencode.json"),
-                // As the cmdlet does: with a result key, unchanged sessions' tallies and identical reports are reused.
-                ResultKey = noCache ? null : "cache-tests|" + string.Join(",", paths) },
+            new UsageQuery { DataPaths = paths, GroupBy = [UsageGrouping.Session, UsageGrouping.Model], TimeZone = TimeZoneInfo.Utc, NoCache = noCache, PricingPath = Path.Combine(RepoPaths.TestData, "oc-1.18.33", "opencode.json") },
             Environment, new ReadDiagnostics(), null, CancellationToken.None);
         var sessions = SessionReader.Read(new SessionQuery { DataPaths = paths, NoCache = noCache }, Environment, new ReadDiagnostics(), null, CancellationToken.None);
         return string.Join("\n", usage.Select(u => $"{u.Group}|{u.Messages}|{u.InputTokens}|{u.OutputTokens}|{u.ReasoningTokens}|{u.CacheReadTokens}|{u.CacheWriteTokens}|{u.Cost}|{u.EstimatedCost}"))
@@ -387,7 +386,7 @@ public sealed class CacheTests : IDisposable
 
     private IReadOnlyList<UsageSummary> RememberedReport(ReadDiagnostics? diagnostics = null) =>
         UsageReport.Summarize(
-            new UsageQuery { DataPaths = [_data.DataDir], GroupBy = [UsageGrouping.Day, UsageGrouping.Model], TimeZone = TimeZoneInfo.Utc, ResultKey = "day and model" },
+            new UsageQuery { DataPaths = [_data.DataDir], GroupBy = [UsageGrouping.Day, UsageGrouping.Model], TimeZone = TimeZoneInfo.Utc },
             Environment, diagnostics ?? new ReadDiagnostics(), null, CancellationToken.None);
 
     private static string Text(IEnumerable<UsageSummary> rows) => string.Join("\n", rows.Select(r => r.ToString() + "|" + r.Messages + "|" + r.InputTokens + "|" + r.Cost + "|" + r.EstimatedCost + "|" + r.Models));
@@ -399,7 +398,7 @@ public sealed class CacheTests : IDisposable
         SavedReports.Flush();
         var saved = Path.Combine(_cacheDir, "reports.json");
         Assert.True(File.Exists(saved));
-        Assert.Contains("day and model", File.ReadAllText(saved));
+        Assert.Contains("GroupBy=[Day,Model,]", File.ReadAllText(saved));
 
         // A new process: memory gone; the digest file removed too, so only the saved report can answer.
         ForgetAsANewProcess();
@@ -430,7 +429,7 @@ public sealed class CacheTests : IDisposable
             ForgetAsANewProcess();
             Assert.Equal(expected, Text(RememberedReport()));
             SavedReports.Flush();
-            Assert.Contains("day and model", File.ReadAllText(saved));
+            Assert.Contains("GroupBy=[Day,Model,]", File.ReadAllText(saved));
         }
 
         Assert.Empty(Directory.EnumerateFiles(_cacheDir, "*.tmp"));
@@ -442,7 +441,7 @@ public sealed class CacheTests : IDisposable
         using var data = new TempDataSet("oc-1.18.33");
         data.Execute("UPDATE message SET data = '{broken' WHERE id = (SELECT min(id) FROM message)");
         IReadOnlyList<UsageSummary> Run(ReadDiagnostics d) => UsageReport.Summarize(
-            new UsageQuery { DataPaths = [data.DataDir], TimeZone = TimeZoneInfo.Utc, ResultKey = "warned" }, Environment, d, null, CancellationToken.None);
+            new UsageQuery { DataPaths = [data.DataDir], TimeZone = TimeZoneInfo.Utc }, Environment, d, null, CancellationToken.None);
         var first = new ReadDiagnostics();
         var rows = Text(Run(first));
         Assert.Contains(first.Warnings, w => w.Contains("malformed", StringComparison.OrdinalIgnoreCase));

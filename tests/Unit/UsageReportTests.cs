@@ -163,10 +163,10 @@ public sealed class UsageReportTests
         Assert.Equal(total.Input, rows.Sum(r => r.InputTokens));
         Assert.InRange(Math.Abs(rows.Sum(r => r.Cost) - total.Cost), 0m, 1e-9m);
 
-        // The same rows in both tables are counted once: the main table wins.
+        // A message in both tables (2.x's migration keeps 1.x ids) is counted once: the main table wins.
         data.Execute($"""
             INSERT INTO session_message (id, session_id, type, seq, time_created, time_updated, data)
-              SELECT id || '-v2', session_id, 'assistant', rowid, time_created, time_updated, data FROM message WHERE json_extract(data, '$.role') = 'assistant';
+              SELECT id, session_id, 'assistant', rowid + 1000000, time_created, time_updated, data FROM message WHERE json_extract(data, '$.role') = 'assistant';
             """);
         rows = Summarize(data.DataDir, new ReadDiagnostics());
         Assert.Equal(total.Messages, rows.Sum(r => r.Messages));

@@ -16,6 +16,7 @@ try
     return command switch
     {
         "make" => await MakeCommand.RunAsync(rest, cancel.Token),
+        "make-preview" => await MakePreviewCommand.RunAsync(rest, cancel.Token),
         "scrub" => await ScrubCommand.RunAsync(rest, cancel.Token),
         "mock" => await MockCommand.RunAsync(rest, cancel.Token),
         "locate" => Locate(),

@@ -35,7 +35,12 @@ internal struct TokenTotals
 
     public void Add(in Digest.AssistantRow row)
     {
-        Messages++;
+        // The usage no row carries (2.x) is no message.
+        if (row.RowId != UnattributedUsage.RowId)
+        {
+            Messages++;
+        }
+
         Input += row.Input;
         Output += row.Output;
         Reasoning += row.Reasoning;
@@ -56,7 +61,10 @@ internal struct TokenTotals
         AddCost(other._costCompensation);
     }
 
-    private void AddCost(double value)
+    /// <summary>The summed cost as a double, compensation included.</summary>
+    public readonly double CostValue => _cost + _costCompensation;
+
+    public void AddCost(double value)
     {
         if (!double.IsFinite(value))
         {

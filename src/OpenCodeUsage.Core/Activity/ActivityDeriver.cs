@@ -8,7 +8,7 @@ namespace OpenCodeUsage.Activity;
 /// message, so a row read twice (it changed, or two ways of reading found it) reports only what is new, and
 /// each tool call, step and message is reported once. Sources feed it batches; it never reads anything itself.
 /// </summary>
-internal sealed class ActivityDeriver
+internal sealed partial class ActivityDeriver
 {
     /// <summary>Ended messages whose state is kept for late rows; older ones are forgotten so a long watch stays small.</summary>
     private const int EndedMessagesKept = 1024;
@@ -22,6 +22,7 @@ internal sealed class ActivityDeriver
     private readonly Dictionary<string, MessageState> _messages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PartFlags> _parts = new(StringComparer.Ordinal);
     private readonly Queue<string> _ended = new();
+    private readonly List<SessionState> _migrated = [];
     private readonly BoundedSet _promptParts = new(EndedMessagesKept);
     private readonly List<Pending> _pending = [];
     private HashSet<string> _batchParts = new(StringComparer.Ordinal);
@@ -96,6 +97,8 @@ internal sealed class ActivityDeriver
             Remember(row);
         }
 
+        LeaveOutOfMigrated(batch);
+
         var ending = new List<MessageState>();
         foreach (var row in batch.Messages)
         {
@@ -107,9 +110,19 @@ internal sealed class ActivityDeriver
             ApplyPart(row, nowMs);
         }
 
+        foreach (var row in batch.Steps)
+        {
+            ApplyStep(row, nowMs, ending);
+        }
+
         foreach (var message in ending)
         {
             End(message);
+        }
+
+        foreach (var row in batch.NewSessions.Concat(batch.UpdatedSessions).DistinctBy(r => r.Id))
+        {
+            Unrowed(Session(row.Id), nowMs);
         }
 
         return Flush(now);
@@ -165,6 +178,13 @@ internal sealed class ActivityDeriver
     {
         if (_sessions.TryGetValue(row.Id, out var state))
         {
+            // A 1.x session the migration gave a session_v2 row: its totals are its history, not news.
+            if (state.Row.Reported is null && row.Reported is not null && state.Row.Created > 0 && state.Previous is null)
+            {
+                state.Previous = row.Reported;
+                _migrated.Add(state);
+            }
+
             // A row from a source that knows less (a part before its session) must not erase what is known.
             state.Row = row with
             {
@@ -173,6 +193,7 @@ internal sealed class ActivityDeriver
                 ParentId = row.ParentId ?? state.Row.ParentId,
                 Directory = row.Directory ?? state.Row.Directory,
                 Created = row.Created > 0 ? row.Created : state.Row.Created,
+                Reported = row.Reported ?? state.Row.Reported,
             };
             return state;
         }
@@ -350,19 +371,27 @@ internal sealed class ActivityDeriver
             usage = default;
         }
 
+        Count(session, message, row.Id, usage, at, part.Reason);
+    }
+
+    /// <summary>A finished step's usage: its own figures and the session's running totals after it.</summary>
+    private void Count(SessionState session, MessageState? message, string? partId, in MessagePayload usage, long at, string? detail)
+    {
         if (_seeding)
         {
             return; // already counted in the baseline the first step of the watch will read
         }
 
-        session.Totals ??= Baseline?.Invoke(session.Row.Id, _batchParts) ?? session.Row.Totals ?? default;
+        // A 2.x session's totals before this read are OpenCode's own (session_v2); a 1.x one's are summed from its rows.
+        session.Totals ??= session.Row.Reported is not null ? session.Previous ?? default
+            : Baseline?.Invoke(session.Row.Id, _batchParts) ?? session.Row.Totals ?? default;
 
         var totals = session.Totals.Value;
         totals.Add(usage);
         session.Totals = totals;
         var step = new StepFigures(usage.Input, usage.OutputWithoutReasoning, usage.Reasoning, usage.CacheRead, usage.CacheWrite,
             TokenTotals.ToDecimal(usage.Cost), totals);
-        Add(ActivityKind.StepFinished, session, message, row.Id, at, Rank.Part, detail: part.Reason, step: step);
+        Add(ActivityKind.StepFinished, session, message, partId, at, Rank.Part, detail: detail, step: step);
     }
 
     private void End(MessageState message)
@@ -534,6 +563,9 @@ internal sealed class ActivityDeriver
         public SessionRow Row { get; set; } = row;
 
         public TokenTotals? Totals { get; set; }
+
+        /// <summary>A 2.x session's <c>session_v2</c> totals as the last read left them (0 for a session born in the watch).</summary>
+        public TokenTotals? Previous { get; set; }
     }
 
     private sealed class MessageState(string id, string sessionId, bool isAssistant, bool isCopy)

@@ -8,9 +8,15 @@ internal sealed record SessionRow(string Id, string? ProjectId, string? ParentId
 {
     /// <summary>The session's totals when it was first seen (server mode: OpenCode's own figures), if known.</summary>
     public Accounting.TokenTotals? Totals { get; init; }
+
+    /// <summary>OpenCode's own running totals of a 2.x session (<c>session_v2</c> cost and tokens), as this read saw them.</summary>
+    public Accounting.TokenTotals? Reported { get; init; }
 }
 
 internal sealed record MessageRow(string Id, string SessionId, long Created, byte[] Data);
+
+/// <summary>A 2.x <c>session_message</c> row: its type is a column; an assistant row is one step, rewritten in place until it ends.</summary>
+internal sealed record StepRow(string Id, string SessionId, string Type, long Created, byte[] Data);
 
 internal sealed record PartRow(string Id, string MessageId, string SessionId, long Created, byte[] Data);
 
@@ -21,6 +27,7 @@ internal sealed class ChangeBatch
     public List<SessionRow> UpdatedSessions { get; } = [];
     public List<MessageRow> Messages { get; } = [];
     public List<PartRow> Parts { get; } = [];
+    public List<StepRow> Steps { get; } = [];
 
-    public bool IsEmpty => NewSessions.Count == 0 && UpdatedSessions.Count == 0 && Messages.Count == 0 && Parts.Count == 0;
+    public bool IsEmpty => NewSessions.Count == 0 && UpdatedSessions.Count == 0 && Messages.Count == 0 && Parts.Count == 0 && Steps.Count == 0;
 }

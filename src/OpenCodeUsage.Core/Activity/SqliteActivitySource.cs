@@ -22,7 +22,7 @@ internal sealed class SqliteActivitySource : IActivitySource
     private readonly ActivityDeriver _deriver;
     private readonly IdleTracker _idle;
     private readonly Dictionary<string, (long Message, long Parts)> _watermarks = new(StringComparer.Ordinal);
-    private long _sessionCursor = -1, _messageCursor = -1, _partCursor = -1;
+    private long _sessionCursor = -1, _messageCursor = -1, _partCursor = -1, _v2SessionCursor = -1, _stepCursor = -1, _v2Updated = -1;
     private WriteStamp _stamp;
     private Shape? _shape;
 
@@ -57,20 +57,26 @@ internal sealed class SqliteActivitySource : IActivitySource
     public void Start()
     {
         _stamp = WriteStamp.Of(_path);
-        using var db = Session.Open(_path);
-        _shape = Shape.Of(db.Connection);
+        using var db = SqliteReadSession.Open(_path);
+        _shape = Shape.Of(db);
         _deriver.SetProjects(ReadProjects(db));
         var seed = new ChangeBatch();
-        seed.NewSessions.AddRange(ReadSessions(db, null));
+        seed.NewSessions.AddRange(ReadSessions(db, newOnly: false));
         _sessionCursor = MaxRowId(db, "session");
         _messageCursor = MaxRowId(db, "message");
         _partCursor = MaxRowId(db, "part");
+        _v2SessionCursor = MaxRowId(db, "session_v2");
+        _stepCursor = MaxRowId(db, "session_message");
+        if (_shape.V2Sessions && _shape.Schema.Has("session_v2", "time_updated"))
+        {
+            db.Query("SELECT coalesce(max(time_updated), 0) FROM session_v2", r => _v2Updated = r.GetInt64(0));
+        }
 
         // Answers being written when the watch starts: their later changes are news, what they hold now is not.
         if (_shape.Messages)
         {
             var recent = new List<(MessageRow Row, long Updated)>();
-            Query(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message ORDER BY rowid DESC LIMIT " + RecentMessages,
+            db.Query("SELECT rowid, id, session_id, time_created, time_updated, data FROM message ORDER BY rowid DESC LIMIT " + RecentMessages,
                 r => recent.Add((MessageOf(r), r.GetInt64(4))));
             foreach (var (row, updated) in recent)
             {
@@ -87,6 +93,20 @@ internal sealed class SqliteActivitySource : IActivitySource
             }
         }
 
+        // 2.x steps still being written when the watch starts (no tokens yet): their end is news.
+        if (_shape.Steps)
+        {
+            db.Query(StepColumns + " WHERE type = 'assistant' ORDER BY rowid DESC LIMIT " + RecentMessages, r =>
+            {
+                var row = StepOf(r);
+                if (MessagePayload.TryParse(row.Data, out var p) && !p.HasTokens && p.ErrorName is null && !Migrated(db, row.Id))
+                {
+                    seed.Steps.Add(row);
+                    _watermarks[row.Id] = (r.GetInt64(5), 0);
+                }
+            });
+        }
+
         _deriver.Seed(seed);
         db.Commit();
     }
@@ -95,19 +115,24 @@ internal sealed class SqliteActivitySource : IActivitySource
     {
         var stamp = WriteStamp.Of(_path);
         Reads++;
-        using var db = Session.Open(_path);
-        if (Shape.Version(db.Connection) != _shape!.SchemaVersion)
+        using var db = SqliteReadSession.Open(_path);
+        if (db.SchemaVersion() != _shape!.SchemaVersion)
         {
-            _shape = Shape.Of(db.Connection); // OpenCode migrated the schema while we watched
+            _shape = Shape.Of(db); // OpenCode migrated the schema while we watched
+            if (_v2Updated < 0 && _shape.V2Sessions && _shape.Schema.Has("session_v2", "time_updated"))
+            {
+                _v2Updated = 0; // 2.x's tables are new: their sessions are read whole once, then as they move
+            }
         }
 
         var batch = new ChangeBatch();
         var partsBefore = _partCursor;
+        var stepsBefore = _stepCursor;
         // The answers still being written, with their marks as the last read left them: the scans of new rows below
         // raise a mark (a new step-finish part), and a part changed in place before it (the tool it ran) is older.
         var active = _deriver.ActiveMessages.Select(id => (Id: id, Marks: _watermarks.GetValueOrDefault(id))).ToList();
         more = false;
-        batch.NewSessions.AddRange(ReadSessions(db, _sessionCursor));
+        batch.NewSessions.AddRange(ReadSessions(db, newOnly: true));
 
         if (_shape.Messages)
         {
@@ -132,10 +157,38 @@ internal sealed class SqliteActivitySource : IActivitySource
                 });
         }
 
-        // Rows that change in place: the answers still being written.
+        if (_shape.Steps)
+        {
+            more |= ReadNew(db, StepColumns + " WHERE rowid > $c ORDER BY rowid LIMIT " + BatchLimit, _stepCursor, r =>
+            {
+                _stepCursor = r.GetInt64(0);
+                var row = StepOf(r);
+                if (!Migrated(db, row.Id))
+                {
+                    batch.Steps.Add(row);
+                    Watermark(row.Id, r.GetInt64(5), 0);
+                }
+            });
+        }
+
+        // Rows that change in place: the answers (1.x) and steps (2.x) still being written.
         foreach (var (id, (messageMark, partMark)) in active)
         {
-            Query(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id AND time_updated >= $w",
+            if (_shape.Steps)
+            {
+                db.Query(StepColumns + " WHERE id = $id AND time_updated >= $w", r =>
+                {
+                    batch.Steps.Add(StepOf(r));
+                    Watermark(id, r.GetInt64(5), 0);
+                }, ("$id", id), ("$w", messageMark));
+            }
+
+            if (!_shape.Messages)
+            {
+                continue;
+            }
+
+            db.Query("SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id AND time_updated >= $w",
                 r =>
                 {
                     batch.Messages.Add(MessageOf(r));
@@ -149,13 +202,24 @@ internal sealed class SqliteActivitySource : IActivitySource
         {
             if (batch.Messages.All(m => m.Id != messageId))
             {
-                Query(db, "SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id",
+                db.Query("SELECT rowid, id, session_id, time_created, time_updated, data FROM message WHERE id = $id",
                     r => batch.Messages.Insert(0, MessageOf(r)), ("$id", messageId));
             }
         }
 
         RefreshSessions(db, batch);
-        _deriver.Baseline = (sessionId, _) => Baseline(db, sessionId, partsBefore);
+        if (_v2Updated >= 0)
+        {
+            // Usage no row carries moves only the session's totals (and time_updated): those sessions are read again.
+            var since = _v2Updated;
+            db.Query(V2SessionColumns + " FROM session_v2 WHERE time_updated >= $u", r =>
+            {
+                batch.UpdatedSessions.Add(V2SessionOf(r));
+                _v2Updated = Math.Max(_v2Updated, r.GetInt64(13));
+            }, ("$u", since));
+        }
+        var batchSteps = batch.Steps.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        _deriver.Baseline = (sessionId, _) => Baseline(db, sessionId, partsBefore, stepsBefore, batchSteps);
         var events = _deriver.Apply(batch, now);
         _deriver.Baseline = null;
         foreach (var id in _watermarks.Keys.Except(_deriver.ActiveMessages).ToList())
@@ -169,13 +233,14 @@ internal sealed class SqliteActivitySource : IActivitySource
     }
 
     /// <summary>Titles change after the first answer, and a session's row may name a project the watch has not seen.</summary>
-    private void RefreshSessions(Session db, ChangeBatch batch)
+    private void RefreshSessions(SqliteReadSession db, ChangeBatch batch)
     {
         var touched = batch.Messages.Select(m => m.SessionId).Concat(batch.Parts.Select(p => p.SessionId))
+            .Concat(batch.Steps.Select(m => m.SessionId))
             .Except(batch.NewSessions.Select(s => s.Id)).Distinct().ToList();
         foreach (var id in touched)
         {
-            batch.UpdatedSessions.AddRange(ReadSessions(db, null, id));
+            batch.UpdatedSessions.AddRange(ReadSessions(db, newOnly: false, id));
         }
 
         if (batch.NewSessions.Concat(batch.UpdatedSessions).Any(s => s.ProjectId is { } p && !_deriver.KnowsProject(p)))
@@ -188,38 +253,57 @@ internal sealed class SqliteActivitySource : IActivitySource
     /// The session's own steps already in the database before this read: step-finish parts up to the part cursor,
     /// leaving out those of messages a fork copied (created before the session).
     /// </summary>
-    private TokenTotals Baseline(Session db, string sessionId, long partCursor)
+    private TokenTotals Baseline(SqliteReadSession db, string sessionId, long partCursor, long stepCursor, IReadOnlySet<string> batchSteps)
     {
         var totals = default(TokenTotals);
-        if (!_shape!.Parts || !_shape.Messages)
+        var shape = _shape!;
+        var created = shape.Sessions ? "coalesce((SELECT time_created FROM session WHERE id = $s), 0)" : "0";
+        if (shape.Parts && shape.Messages)
         {
-            return totals;
+            db.Query($"""
+                SELECT p.data FROM part p JOIN message m ON m.id = p.message_id
+                WHERE p.session_id = $s AND p.rowid <= $c AND p.data LIKE '%step-finish%' AND m.time_created >= {created}
+                """,
+                r =>
+                {
+                    var data = Bytes(r, 0);
+                    if (PartPayload.TryParse(data, out var part) && part.Type == "step-finish" && MessagePayload.TryParse(data, out var usage))
+                    {
+                        totals.Add(usage);
+                    }
+                }, ("$s", sessionId), ("$c", partCursor));
         }
 
-        Query(db, """
-            SELECT p.data FROM part p JOIN message m ON m.id = p.message_id
-            WHERE p.session_id = $s AND p.rowid <= $c AND p.data LIKE '%step-finish%'
-              AND m.time_created >= coalesce((SELECT time_created FROM session WHERE id = $s), 0)
-            """,
-            r =>
-            {
-                var data = Bytes(r, 0);
-                if (PartPayload.TryParse(data, out var part) && part.Type == "step-finish" && MessagePayload.TryParse(data, out var usage))
+        // The 2.0 preview writes its steps as session_message rows of a 1.x session: they count too (not those the
+        // migration copied from message, which the parts above already hold, nor those this read reports).
+        if (shape.Steps)
+        {
+            var copied = shape.Messages ? " AND NOT EXISTS (SELECT 1 FROM message m WHERE m.id = sm.id)" : string.Empty;
+            db.Query($"""
+                SELECT sm.data, sm.id FROM session_message sm
+                WHERE sm.session_id = $s AND sm.rowid <= $c AND sm.type IN ('assistant', 'compaction') AND sm.time_created >= {created}{copied}
+                """,
+                r =>
                 {
-                    totals.Add(usage);
-                }
-            }, ("$s", sessionId), ("$c", partCursor));
+                    // A step this read reports (one stamped in place since the last read) is not part of what came before.
+                    if (!batchSteps.Contains(r.GetString(1)) && ActivityDeriver.TryStepUsage(Bytes(r, 0), out var usage) && usage.HasTokens)
+                    {
+                        totals.Add(usage);
+                    }
+                }, ("$s", sessionId), ("$c", stepCursor));
+        }
+
         return totals;
     }
 
-    private void ReadPartsOf(Session db, string messageId, List<PartRow> into, long since = 0)
+    private void ReadPartsOf(SqliteReadSession db, string messageId, List<PartRow> into, long since = 0)
     {
         if (!_shape!.Parts)
         {
             return;
         }
 
-        Query(db, "SELECT rowid, id, message_id, session_id, time_created, time_updated, data FROM part WHERE message_id = $id AND time_updated >= $w",
+        db.Query("SELECT rowid, id, message_id, session_id, time_created, time_updated, data FROM part WHERE message_id = $id AND time_updated >= $w",
             r =>
             {
                 into.Add(PartOf(r));
@@ -233,26 +317,79 @@ internal sealed class SqliteActivitySource : IActivitySource
         _watermarks[messageId] = (Math.Max(m, message), Math.Max(p, parts));
     }
 
-    /// <summary>Sessions: all, one by id, or those after a rowid (which then moves the session cursor).</summary>
-    private List<SessionRow> ReadSessions(Session db, long? afterRowId, string? id = null)
+    /// <summary>
+    /// Sessions: all, one by id, or those after the cursors (which then move), from the 1.x <c>session</c> table and the
+    /// 2.x <c>session_v2</c> table, whichever the database has; a migrated session's 2.x row comes last and carries its totals.
+    /// </summary>
+    private List<SessionRow> ReadSessions(SqliteReadSession db, bool newOnly, string? id = null)
     {
         var rows = new List<SessionRow>();
-        string C(string column) => _shape!.Column("session", column);
-        var where = id is not null ? " WHERE id = $id" : afterRowId is not null ? " WHERE rowid > $c ORDER BY rowid" : string.Empty;
-        Query(db, $"SELECT rowid, id, {C("project_id")}, {C("parent_id")}, {C("title")}, {C("directory")}, {C("time_created")} FROM session{where}",
-            r =>
-            {
-                rows.Add(new SessionRow(r.GetString(1), Str(r, 2), Str(r, 3), Str(r, 4), Str(r, 5), r.IsDBNull(6) ? 0 : r.GetInt64(6)));
-                if (afterRowId is not null)
+        var shape = _shape!;
+        string Where(long cursor) => id is not null ? " WHERE id = $id" : newOnly ? $" WHERE rowid > {cursor} ORDER BY rowid" : string.Empty;
+        if (shape.Sessions)
+        {
+            string C(string column) => shape.Column("session", column);
+            db.Query($"SELECT rowid, id, {C("project_id")}, {C("parent_id")}, {C("title")}, {C("directory")}, {C("time_created")} FROM session{Where(_sessionCursor)}",
+                r =>
                 {
-                    _sessionCursor = Math.Max(_sessionCursor, r.GetInt64(0));
-                }
-            },
-            ("$id", id ?? string.Empty), ("$c", afterRowId ?? 0));
+                    rows.Add(SessionOf(r));
+                    _sessionCursor = newOnly ? Math.Max(_sessionCursor, r.GetInt64(0)) : _sessionCursor;
+                },
+                ("$id", id ?? string.Empty));
+        }
+
+        if (shape.V2Sessions)
+        {
+            db.Query($"{V2SessionColumns} FROM session_v2{Where(_v2SessionCursor)}",
+                r =>
+                {
+                    rows.Add(V2SessionOf(r));
+                    _v2SessionCursor = newOnly ? Math.Max(_v2SessionCursor, r.GetInt64(0)) : _v2SessionCursor;
+                },
+                ("$id", id ?? string.Empty));
+        }
+
         return rows;
     }
 
-    private List<ProjectRecord> ReadProjects(Session db)
+    private string V2SessionColumns
+    {
+        get
+        {
+            string V(string column) => _shape!.Column("session_v2", column);
+            return $"SELECT rowid, id, {V("project_id")}, {V("parent_id")}, {V("title")}, {V("directory")}, {V("time_created")}, " +
+                   $"{V("tokens_input")}, {V("tokens_output")}, {V("tokens_reasoning")}, {V("tokens_cache_read")}, {V("tokens_cache_write")}, {V("cost")}, {V("time_updated")}";
+        }
+    }
+
+    private static SessionRow V2SessionOf(SqliteDataReader r)
+    {
+        long N(int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);
+        return SessionOf(r) with { Reported = ActivityDeriver.Reported(N(7), N(8), N(9), N(10), N(11), r.IsDBNull(12) ? 0 : r.GetDouble(12)) };
+    }
+
+    private static SessionRow SessionOf(SqliteDataReader r) =>
+        new(r.GetString(1), Str(r, 2), Str(r, 3), Str(r, 4), Str(r, 5), r.IsDBNull(6) ? 0 : r.GetInt64(6));
+
+    private const string StepColumns = "SELECT rowid, id, session_id, type, time_created, time_updated, data FROM session_message";
+
+    private static StepRow StepOf(SqliteDataReader r) =>
+        new(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? string.Empty : r.GetString(3), r.IsDBNull(4) ? 0 : r.GetInt64(4), Bytes(r, 6));
+
+    /// <summary>A 2.x row the migration copied from a 1.x message (same id): the 1.x row already is that message.</summary>
+    private bool Migrated(SqliteReadSession db, string id)
+    {
+        if (!_shape!.Messages)
+        {
+            return false;
+        }
+
+        var found = false;
+        db.Query("SELECT 1 FROM message WHERE id = $id", _ => found = true, ("$id", id));
+        return found;
+    }
+
+    private List<ProjectRecord> ReadProjects(SqliteReadSession db)
     {
         var projects = new List<ProjectRecord>();
         var shape = _shape!;
@@ -261,17 +398,17 @@ internal sealed class SqliteActivitySource : IActivitySource
             return projects;
         }
 
-        Query(db, $"SELECT id, {shape.Column("project", "worktree")}, {shape.Column("project", "name")} FROM project",
+        db.Query($"SELECT id, {shape.Column("project", "worktree")}, {shape.Column("project", "name")} FROM project",
             r => projects.Add(new ProjectRecord { Id = r.GetString(0), Worktree = Str(r, 1), Name = Str(r, 2) }));
         return projects;
     }
 
-    private static long MaxRowId(Session db, string table)
+    private static long MaxRowId(SqliteReadSession db, string table)
     {
         long max = 0;
         try
         {
-            Query(db, $"SELECT coalesce(max(rowid), 0) FROM {DatabaseSchema.Quote(table)}", r => max = r.GetInt64(0));
+            db.Query($"SELECT coalesce(max(rowid), 0) FROM {DatabaseSchema.Quote(table)}", r => max = r.GetInt64(0));
         }
         catch (OpenCodeUsageException)
         {
@@ -281,10 +418,10 @@ internal sealed class SqliteActivitySource : IActivitySource
         return max;
     }
 
-    private static bool ReadNew(Session db, string sql, long cursor, Action<SqliteDataReader> row)
+    private static bool ReadNew(SqliteReadSession db, string sql, long cursor, Action<SqliteDataReader> row)
     {
         var count = 0;
-        Query(db, sql, r =>
+        db.Query(sql, r =>
         {
             count++;
             row(r);
@@ -303,98 +440,31 @@ internal sealed class SqliteActivitySource : IActivitySource
 
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetValue(i)?.ToString();
 
-    private static void Query(Session db, string sql, Action<SqliteDataReader> row, params (string Name, object Value)[] parameters)
-    {
-        using var command = db.Connection.CreateCommand();
-        command.Transaction = db.Transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            if (sql.Contains(name, StringComparison.Ordinal))
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
-        }
-
-        try
-        {
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                row(reader);
-            }
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteConnector.Describe(ex, db.Path);
-        }
-    }
-
-    /// <summary>One read: a connection and its read transaction, both ended when it is disposed.</summary>
-    private sealed class Session : IDisposable
-    {
-        private Session(string path, SqliteConnection connection)
-        {
-            Path = path;
-            Connection = connection;
-            // Deferred: a plain BEGIN takes a write lock in Microsoft.Data.Sqlite; we only ever read.
-            Transaction = connection.BeginTransaction(deferred: true);
-        }
-
-        public string Path { get; }
-        public SqliteConnection Connection { get; }
-        public SqliteTransaction Transaction { get; }
-
-        public static Session Open(string path)
-        {
-            var connection = SqliteConnector.OpenReadOnly(path);
-            try
-            {
-                return new Session(path, connection);
-            }
-            catch (SqliteException ex)
-            {
-                connection.Dispose();
-                throw SqliteConnector.Describe(ex, path);
-            }
-        }
-
-        public void Commit() => Transaction.Commit();
-
-        public void Dispose()
-        {
-            Transaction.Dispose();
-            Connection.Dispose();
-        }
-    }
-
     /// <summary>Which of the tables the watcher follows this database has, probed again only when its schema version moves.</summary>
     private sealed class Shape
     {
         public required DatabaseSchema Schema { get; init; }
         public long SchemaVersion { get; init; }
+        public required StorageLayout Layout { get; init; }
+        public bool Sessions => Layout.SessionTables.Contains(StorageLayout.V1Sessions);
+        public bool V2Sessions => Layout.SessionTables.Contains(StorageLayout.V2Sessions);
+        public bool Steps => Schema.HasAll(StorageLayout.V2Messages, "id", "session_id", "type", "time_created", "time_updated", "data");
         public bool Messages => Schema.HasAll("message", "id", "session_id", "time_created", "time_updated", "data");
         public bool Parts => Schema.HasAll("part", "id", "message_id", "session_id", "time_created", "time_updated", "data");
 
         public string Column(string table, string column) => Schema.ColumnOrNull(table, column);
 
-        public static Shape Of(SqliteConnection connection)
+        public static Shape Of(SqliteReadSession db)
         {
-            var schema = DatabaseSchema.Read(connection);
-            if (!schema.HasAll("session", "id"))
+            var schema = db.Schema;
+            var layout = StorageLayout.Of(schema);
+            if (!layout.HasSessions)
             {
                 throw new OpenCodeUsageException("DatabaseSchemaUnsupported", FailureKind.InvalidData,
-                    $"'{connection.DataSource}' has no session table; is it an OpenCode database?", connection.DataSource);
+                    $"'{db.Path}' has no session table; is it an OpenCode database?", db.Path);
             }
 
-            return new Shape { Schema = schema, SchemaVersion = Version(connection) };
-        }
-
-        public static long Version(SqliteConnection connection)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA schema_version";
-            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            return new Shape { Schema = schema, Layout = layout, SchemaVersion = db.SchemaVersion() };
         }
     }
 }

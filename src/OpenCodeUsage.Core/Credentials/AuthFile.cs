@@ -101,6 +101,7 @@ internal static class AuthFile
                 ? Time.FromUnixMilliseconds(ms)
                 : null,
             AccountId = Jsonc.String(entry.Value, "accountId"),
+            Refresh = kind == CredentialType.OAuth ? Jsonc.String(entry.Value, "refresh") : null,
         };
     }
 }

@@ -48,12 +48,18 @@ public static class CredentialCatalog
     }
 
     private static List<FoundCredential> Read(Func<string, string?> environment, string? directory, bool withCatalogue,
-        ReadDiagnostics diagnostics, ActivityLog log) =>
-    [
-        .. AuthFile.Read(environment, diagnostics, log),
-        .. ConfigApiKeys.Read(environment, directory, diagnostics, log),
-        .. ProviderEnvironment.Read(environment, withCatalogue, diagnostics, log),
-    ];
+        ReadDiagnostics diagnostics, ActivityLog log)
+    {
+        var table = CredentialTable.Read(environment, diagnostics, log);
+        var auth = AuthFile.Read(environment, diagnostics, log);
+        return
+        [
+            .. table,
+            .. auth.Where(a => !CredentialTable.Imported(a, table)),
+            .. ConfigApiKeys.Read(environment, directory, diagnostics, log),
+            .. ProviderEnvironment.Read(environment, withCatalogue, diagnostics, log),
+        ];
+    }
 
     private static CredentialRole[] Roles(List<FoundCredential> found)
     {
@@ -84,7 +90,7 @@ public static class CredentialCatalog
 
         return First(f => f.Origin == CredentialOrigin.Environment && f.Source == ProviderEnvironment.OpenCodeApiKey)
             ?? First(f => f.Origin == CredentialOrigin.Config && f.ProviderId == "opencode")
-            ?? First(f => f.Origin == CredentialOrigin.Auth && f.ProviderId == "opencode-go" && f.Type == CredentialType.Api)
-            ?? First(f => f.Origin == CredentialOrigin.Auth && f.ProviderId == "opencode" && f.Type == CredentialType.Api);
+            ?? First(f => f.Origin is CredentialOrigin.Store or CredentialOrigin.Auth && f.Active != false && f.ProviderId == "opencode-go" && f.Type == CredentialType.Api)
+            ?? First(f => f.Origin is CredentialOrigin.Store or CredentialOrigin.Auth && f.Active != false && f.ProviderId == "opencode" && f.Type == CredentialType.Api);
     }
 }

@@ -42,5 +42,6 @@ internal static class SecretText
         Expires = found.Expires,
         IsExpired = found.Type == CredentialType.OAuth ? found.Expires is { } expires && expires <= now : null,
         AccountId = found.AccountId,
+        IsActive = found.Active,
     };
 }

@@ -57,6 +57,15 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
 
     public void Malformed(SessionRecord session, string? messageId) => DigestFor(session).MalformedRows++;
 
+    public void CountEvent(SessionRecord session) => DigestFor(session).EventRows++;
+
+    public void Streaming(SessionRecord session)
+    {
+        var digest = DigestFor(session);
+        digest.MessageCount++;
+        digest.Unsettled = true;
+    }
+
     /// <summary>A fresh, empty digest for a session about to be (re)scanned.</summary>
     public SessionDigest Reset(SessionRecord session, long eventSequence)
     {
@@ -105,6 +114,7 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
             digest.MessageCount += part.MessageCount;
             digest.FirstAgent ??= part.FirstAgent;
             digest.MalformedRows += part.MalformedRows;
+            digest.EventRows += part.EventRows;
             digest.Unsettled |= part.Unsettled;
             // The usual case: the session's rows all lie in one slice, and its array is taken as it is.
             digest.Rows = RowArrays.Concat(digest.Rows, part.Rows);

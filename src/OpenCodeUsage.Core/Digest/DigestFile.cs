@@ -10,7 +10,7 @@ namespace OpenCodeUsage.Digest;
 /// </summary>
 internal static class DigestFile
 {
-    private const int FormatVersion = 5;
+    private const int FormatVersion = 6; // 6: 2.x session columns
     private static readonly byte[] Magic = "OCUDIGST"u8.ToArray();
     private const int TrailerLength = 8 + 4 + 8 + 8;
 

@@ -50,6 +50,7 @@ internal static class DigestLayout
         {
             strings.Ref(r.Id), strings.Ref(r.ProjectId), strings.Ref(r.ParentId), strings.Ref(r.Title), strings.Ref(r.Directory),
             strings.Ref(r.Version), strings.Ref(r.Agent), strings.Ref(r.ProviderId), strings.Ref(r.ModelId),
+            strings.Ref(r.ForkSessionId), strings.Ref(r.IdleOutcome),
         }).ToList();
         var sessions = digest.Sessions.Values.ToList();
         var firstAgents = sessions.Select(d => strings.Ref(d.FirstAgent)).ToList();
@@ -93,6 +94,16 @@ internal static class DigestLayout
             w.Write(record.Created);
             w.Write(record.Updated);
             w.Write(record.Archived ?? long.MinValue);
+            w.Write(record.Idle ?? long.MinValue);
+            w.Write(record.V2Totals is not null);
+            if (record.V2Totals is { } totals)
+            {
+                w.Write(totals.Cost);
+                foreach (var value in new[] { totals.Input, totals.Output, totals.Reasoning, totals.CacheRead, totals.CacheWrite })
+                {
+                    w.Write(value);
+                }
+            }
         }
 
         w.Write(sessions.Count);
@@ -107,6 +118,7 @@ internal static class DigestLayout
             w.Write(d.Unsettled);
             w.Write(d.MalformedRows);
             w.Write(d.SecondaryMessages);
+            w.Write(d.EventRows);
             w.Write(d.Rows.Length);
         }
 
@@ -211,12 +223,17 @@ internal static class DigestLayout
             var id = Text(r.ReadInt32()) ?? throw new InvalidDataException();
             var (projectId, parentId, title, directory, version) = (Text(r.ReadInt32()), Text(r.ReadInt32()), Text(r.ReadInt32()), Text(r.ReadInt32()), Text(r.ReadInt32()));
             var (agent, provider, model) = (Text(r.ReadInt32()), Text(r.ReadInt32()), Text(r.ReadInt32()));
-            var (created, updated, archived) = (r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+            var (forkOf, idleOutcome) = (Text(r.ReadInt32()), Text(r.ReadInt32()));
+            var (created, updated, archived, idle) = (r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+            SessionTotals? totals = r.ReadBoolean()
+                ? new SessionTotals(r.ReadDouble(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())
+                : null;
             digest.SessionRows.Add(new SessionRecord
             {
                 Id = id, ProjectId = projectId, ParentId = parentId, Title = title, Directory = directory, Version = version,
                 Agent = agent, ProviderId = provider, ModelId = model, Created = created, Updated = updated,
                 Archived = archived == long.MinValue ? null : archived, Store = store,
+                ForkSessionId = forkOf, IdleOutcome = idleOutcome, Idle = idle == long.MinValue ? null : idle, V2Totals = totals,
             });
         }
 
@@ -233,6 +250,7 @@ internal static class DigestLayout
                 Unsettled = r.ReadBoolean(),
                 MalformedRows = r.ReadInt32(),
                 SecondaryMessages = r.ReadInt32(),
+                EventRows = r.ReadInt32(),
             };
             session.Rows = RowArrays.Allocate(Count(r));
             sessions[i] = session;

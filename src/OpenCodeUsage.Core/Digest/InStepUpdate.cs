@@ -157,8 +157,8 @@ internal static class InStepUpdate
             SqliteDigester.ScanSecondaryTables(sqlite, scanning, owners, builder, digest, strings, cancellationToken);
         }
 
-        SqliteDigester.RescanWhereCountsDiffer(sqlite, digest, Session, SequenceOf, builder, strings, cancellationToken, CountedBeside(counting));
-        builder.Complete();
+        var rescanned = SqliteDigester.RescanWhereCountsDiffer(sqlite, digest, Session, SequenceOf, builder, strings, cancellationToken, CountedBeside(counting));
+        SqliteDigester.Complete(sqlite, builder, digest, scanning.Concat(rescanned));
         return digest;
     }
 

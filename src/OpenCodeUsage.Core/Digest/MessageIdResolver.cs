@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using OpenCodeUsage.Storage;
 
 namespace OpenCodeUsage.Digest;
@@ -10,7 +9,8 @@ namespace OpenCodeUsage.Digest;
 /// </summary>
 internal sealed class MessageIdResolver : IDisposable
 {
-    private readonly Dictionary<string, SqliteConnection> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteReadSession> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _tables = new(StringComparer.Ordinal);
     private string? _session;
     private Dictionary<long, string> _ids = [];
 
@@ -19,6 +19,11 @@ internal sealed class MessageIdResolver : IDisposable
         if (digest.IdOf(row) is { } known)
         {
             return known;
+        }
+
+        if (Accounting.UnattributedUsage.Is(row))
+        {
+            return string.Empty; // usage no message carries (2.x title generation, compaction)
         }
 
         if (row.RowId < 0)
@@ -39,29 +44,25 @@ internal sealed class MessageIdResolver : IDisposable
     private Dictionary<long, string> ReadIds(SessionRecord session)
     {
         var path = session.Store.Path;
-        if (!_connections.TryGetValue(path, out var connection))
+        if (!_connections.TryGetValue(path, out var db))
         {
-            connection = SqliteConnector.OpenReadOnly(path);
-            _connections[path] = connection;
+            db = SqliteReadSession.Open(path, snapshot: false);
+            _connections[path] = db;
         }
 
         var ids = new Dictionary<long, string>();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT rowid, id FROM message WHERE session_id = $s";
-        command.Parameters.AddWithValue("$s", session.Id);
-        try
+        if (!_tables.TryGetValue(path, out var table))
         {
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                ids[reader.GetInt64(0)] = reader.GetString(1);
-            }
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteConnector.Describe(ex, path);
+            table = StorageLayout.Of(db.Schema).PrimaryMessages;
+            _tables[path] = table;
         }
 
+        if (table is null)
+        {
+            return ids;
+        }
+
+        db.Query($"SELECT rowid, id FROM {DatabaseSchema.Quote(table)} WHERE session_id = $s", r => ids[r.GetInt64(0)] = r.GetString(1), ("$s", session.Id));
         return ids;
     }
 

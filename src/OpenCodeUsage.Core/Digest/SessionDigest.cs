@@ -39,6 +39,9 @@ internal sealed class SessionDigest
     /// <summary>A reply was still being written when digested: read the session again next time.</summary>
     public bool Unsettled { get; set; }
 
+    /// <summary>2.x rows that are no message (agent-switched, system, idle…): counted so the table's count can be checked.</summary>
+    public int EventRows { get; set; }
+
     /// <summary>Rows read from a table other than <c>message</c> (newer builds), so counts can be checked against it.</summary>
     public int SecondaryMessages { get; set; }
 

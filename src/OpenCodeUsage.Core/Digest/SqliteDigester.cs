@@ -124,13 +124,11 @@ internal static class SqliteDigester
             ScanSecondaryTables(sqlite, toScan, owners, builder, digest, strings, cancellationToken);
         }
 
-        if (reusable)
-        {
-            RescanWhereCountsDiffer(sqlite, digest, id => digest.SessionPositions.TryGetValue(id, out var i) ? sessions[i] : null,
-                id => events.GetValueOrDefault(id, -1), builder, strings, cancellationToken);
-        }
-
-        builder.Complete();
+        var rescanned = reusable
+            ? RescanWhereCountsDiffer(sqlite, digest, id => digest.SessionPositions.TryGetValue(id, out var i) ? sessions[i] : null,
+                id => events.GetValueOrDefault(id, -1), builder, strings, cancellationToken)
+            : [];
+        Complete(sqlite, builder, digest, toScan.Concat(rescanned));
 
         return digest;
     }
@@ -150,15 +148,33 @@ internal static class SqliteDigester
         return keys.Count == 0 ? KeyedNumbers.Empty : new KeyedNumbers(keys.ToArray(), numbers.ToArray());
     }
 
-    /// <summary>Newer builds may keep a session's messages in another table: read it for sessions the main table had none for.</summary>
-    internal static void ScanSecondaryTables(SqliteStore sqlite, IEnumerable<SessionRecord> scanned, SessionOwners owner,
+    /// <summary>
+    /// The second message table (2.x's beside 1.x's) for the sessions just scanned, then the usage no row carries
+    /// (2.x): both finish a scanned session's digest, so call after the primary scan, before the builder completes.
+    /// </summary>
+    internal static void ScanSecondaryTables(SqliteStore sqlite, IReadOnlyCollection<SessionRecord> scanned, SessionOwners owner,
         DigestBuilder builder, StoreDigest digest, StringPool strings, CancellationToken cancellationToken)
     {
-        var empty = scanned.Where(s => !digest.Sessions.TryGetValue(s.Id, out var d) || (d.MessageCount == 0 && d.MalformedRows == 0))
-            .Select(s => s.Id).ToList();
-        foreach (var table in empty.Count == 0 ? [] : sqlite.SecondaryMessageTables())
+        if (scanned.Count > 0 && sqlite.HasSecondaryMessages)
         {
-            sqlite.ScanSecondaryMessages(table, owner, new SecondaryCounter(builder, digest.Sessions), strings, cancellationToken, empty);
+            var whole = scanned.Count > digest.SessionRows.Count * FullScanShare;
+            sqlite.ScanSecondaryMessages(owner, new SecondaryCounter(builder, digest.Sessions), strings, cancellationToken,
+                whole ? null : owner.Ids);
+        }
+    }
+
+    /// <summary>Ends a scan: rows placed, and each scanned 2.x session given its unattributed usage.</summary>
+    internal static void Complete(SqliteStore sqlite, DigestBuilder builder, StoreDigest digest, IEnumerable<SessionRecord> scanned)
+    {
+        var v1RowsUntil = sqlite.V1RowsCountedUntil();
+        builder.Complete();
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var session in scanned)
+        {
+            if (session.V2Totals is not null && done.Add(session.Id) && digest.Sessions.TryGetValue(session.Id, out var d))
+            {
+                Accounting.UnattributedUsage.AddTo(d, session, v1RowsUntil);
+            }
         }
     }
 
@@ -207,24 +223,30 @@ internal static class SqliteDigester
     /// count does not. When the table's count differs from the digests', counts per session (from the session
     /// index) find the sessions to read again.
     /// </summary>
-    internal static void RescanWhereCountsDiffer(SqliteStore sqlite, StoreDigest digest, Func<string, SessionRecord?> sessions,
+    internal static List<SessionRecord> RescanWhereCountsDiffer(SqliteStore sqlite, StoreDigest digest, Func<string, SessionRecord?> sessions,
         Func<string, long> sequenceOf, DigestBuilder builder, StringPool strings, CancellationToken cancellationToken, long? counted = null)
     {
-        static long Expected(SessionDigest d) => d.MessageCount - d.SecondaryMessages + d.MalformedRows;
-        if ((counted ?? sqlite.CountMessages()) == digest.Sessions.Values.Sum(Expected))
+        static long Expected(SessionDigest d) => d.MessageCount + d.EventRows + d.MalformedRows - d.SecondaryMessages;
+        var primaryMoved = (counted ?? sqlite.CountMessages()) != digest.Sessions.Values.Sum(Expected);
+        // 2.x's table beside 1.x's: a revert deletes its rows too.
+        var secondaryMoved = sqlite.Layout.SecondaryMessages is not null
+                             && sqlite.CountMessages(secondary: true) != digest.Sessions.Values.Sum(d => (long)d.SecondaryMessages);
+        if (!primaryMoved && !secondaryMoved)
         {
-            return;
+            return [];
         }
 
-        var counts = sqlite.CountMessagesPerSession();
+        var counts = primaryMoved ? sqlite.CountMessagesPerSession() : null;
+        var secondaryCounts = secondaryMoved ? sqlite.CountMessagesPerSession(secondary: true) : null;
         var differ = digest.Sessions.Values
-            .Where(d => counts.GetValueOrDefault(d.SessionId) != Expected(d))
+            .Where(d => (counts is not null && counts.GetValueOrDefault(d.SessionId) != Expected(d))
+                        || (secondaryCounts is not null && secondaryCounts.GetValueOrDefault(d.SessionId) != d.SecondaryMessages))
             .Select(d => sessions(d.SessionId))
             .OfType<SessionRecord>()
             .ToList();
         if (differ.Count == 0)
         {
-            return;
+            return differ;
         }
 
         foreach (var session in differ)
@@ -234,10 +256,12 @@ internal static class SqliteDigester
 
         var owners = new SessionOwners(differ);
         sqlite.ScanMessages(owners, builder, strings, null, cancellationToken, owners.Ids);
+        ScanSecondaryTables(sqlite, differ, owners, builder, digest, strings, cancellationToken);
+        return differ;
     }
 
-    /// <summary>Counts the rows a session got from a secondary table, then passes them on.</summary>
-    private sealed class SecondaryCounter(IMessageSink inner, Dictionary<string, SessionDigest> digests) : IMessageSink
+    /// <summary>Counts every row a session got from the second table (so deletions there are seen), then passes it on.</summary>
+    private sealed class SecondaryCounter(DigestBuilder inner, Dictionary<string, SessionDigest> digests) : IMessageSink
     {
         public void Accept(SessionRecord session, string? messageId, long rowId, ref MessagePayload message)
         {
@@ -247,10 +271,28 @@ internal static class SqliteDigester
 
         public bool NeedsUserDetails(SessionRecord session) => true;
 
-        public void CountUserMessage(SessionRecord session) => inner.CountUserMessage(session);
+        public void CountUserMessage(SessionRecord session)
+        {
+            inner.CountUserMessage(session);
+            digests[session.Id].SecondaryMessages++;
+        }
+
+        public void CountEvent(SessionRecord session)
+        {
+            inner.CountEvent(session);
+            digests[session.Id].SecondaryMessages++;
+        }
+
+        public void Streaming(SessionRecord session)
+        {
+            inner.Streaming(session);
+            digests[session.Id].SecondaryMessages++;
+        }
 
         public void Malformed(SessionRecord session, string? messageId)
         {
+            inner.Malformed(session, messageId);
+            digests[session.Id].SecondaryMessages++;
         }
     }
 }

@@ -76,7 +76,7 @@ internal static class LocalSpend
         {
             DataPaths = dataPaths,
             After = known.Values.Min(),
-            ProviderFilter = p => string.Equals(p, ProviderId, StringComparison.OrdinalIgnoreCase),
+            ProviderFilter = new TextFilter([ProviderId], p => string.Equals(p, ProviderId, StringComparison.OrdinalIgnoreCase), "exact-ignore-case"),
             TimeZone = TimeZoneInfo.Utc,
         };
         var scan = new ReadDiagnostics();

@@ -88,7 +88,7 @@ public static class SessionReader
     private static Session ToSession(SessionRecord s, DataCatalog catalog, ForkCopies forks, ChildRollUp rollUp)
     {
         var digest = catalog.DigestOf(s);
-        var raw = digest.Totals();
+        var raw = SessionFigures.Of(s, digest);
         var own = raw;
         if (forks.HasCopies(digest))
         {
@@ -114,13 +114,15 @@ public static class SessionReader
             ProjectName = project?.DisplayName ?? (s.Directory is null ? s.ProjectId : ProjectRecord.PathLeaf(s.Directory)),
             Directory = s.Directory,
             ParentId = s.ParentId,
-            ForkOfId = forks.ForkOf(s.Id),
+            ForkOfId = s.ForkSessionId ?? forks.ForkOf(s.Id),
             Agent = s.Agent ?? digest.FirstAgent,
             ProviderId = last?.ProviderId ?? s.ProviderId,
             ModelId = last?.ModelId ?? s.ModelId,
             Created = Time.FromUnixMilliseconds(s.Created),
             Updated = Time.FromUnixMilliseconds(s.Updated),
             Archived = s.Archived is { } a ? Time.FromUnixMilliseconds(a) : null,
+            Idle = s.Idle is { } idle ? Time.FromUnixMilliseconds(idle) : null,
+            IdleOutcome = s.IdleOutcome,
             MessageCount = digest.MessageCount,
             AssistantMessageCount = raw.Messages,
             InputTokens = raw.Input,
@@ -137,6 +139,32 @@ public static class SessionReader
             Version = s.Version,
             DataPath = s.Store.DataDirectory,
         };
+    }
+}
+
+internal static class SessionFigures
+{
+    /// <summary>
+    /// A session's own figures: every row, as OpenCode's session columns hold them (a 1.x fork's copies included),
+    /// except in a 2.x fork, whose columns never held the rows it copied (those created before it).
+    /// </summary>
+    public static TokenTotals Of(SessionRecord session, SessionDigest digest)
+    {
+        if (session.ForkSessionId is null)
+        {
+            return digest.Totals();
+        }
+
+        var totals = default(TokenTotals);
+        foreach (ref readonly var row in digest.Rows.AsSpan())
+        {
+            if (row.Created >= session.Created || UnattributedUsage.Is(row))
+            {
+                totals.Add(row);
+            }
+        }
+
+        return totals;
     }
 }
 
@@ -157,7 +185,7 @@ internal sealed class ChildRollUp(DataCatalog catalog)
             return known;
         }
 
-        var totals = catalog.DigestOf(session).Totals();
+        var totals = SessionFigures.Of(session, catalog.DigestOf(session));
         var count = 0;
         // A parent loop in damaged data must not recurse forever.
         if (path.Add(session.Id))

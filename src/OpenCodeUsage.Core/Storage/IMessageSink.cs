@@ -14,6 +14,12 @@ internal interface IMessageSink
 
     void CountUserMessage(SessionRecord session);
 
+    /// <summary>A 2.x row that is no message (agent-switched, system, idle, a compaction without usage…): counted apart.</summary>
+    void CountEvent(SessionRecord session);
+
+    /// <summary>A 2.x step still streaming (no tokens yet): counted as a message, its usage read once it finishes.</summary>
+    void Streaming(SessionRecord session);
+
     /// <summary>A row whose JSON could not be read; it is counted and skipped.</summary>
     void Malformed(SessionRecord session, string? messageId);
 }

@@ -30,6 +30,9 @@ internal struct MessagePayload
     public string? ErrorName;
     public string? Finish;
 
+    /// <summary>The row is 2.x-shaped: output never includes reasoning, with or without a total.</summary>
+    public bool OutputExcludesReasoning;
+
     /// <summary>
     /// OpenCode up to 1.3 stored output including reasoning; from 1.14 without. The stored total tells
     /// which: input + output + reasoning + cache (new) or input + output + cache (old); no total at all
@@ -39,7 +42,7 @@ internal struct MessagePayload
     {
         get
         {
-            if (Reasoning <= 0 || Output < Reasoning)
+            if (OutputExcludesReasoning || Reasoning <= 0 || Output < Reasoning)
             {
                 return false;
             }
@@ -227,13 +230,13 @@ internal struct MessagePayload
             }
             else if (reader.ValueTextEquals("model"u8))
             {
-                // User messages name their model as {providerID, modelID}.
+                // 1.x user messages name their model as {providerID, modelID}; 2.x rows of every kind as {id, providerID}.
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        if (reader.ValueTextEquals("modelID"u8))
+                        if (reader.ValueTextEquals("modelID"u8) || reader.ValueTextEquals("id"u8))
                         {
                             userModelId = ReadString(ref reader, strings);
                         }

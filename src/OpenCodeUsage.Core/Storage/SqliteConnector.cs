@@ -69,18 +69,6 @@ internal static class SqliteConnector
     private static bool IsCannotOpen(SqliteException ex) =>
         ex.SqliteErrorCode is 14 /* CANTOPEN */ or 8 /* READONLY */ || (ex.SqliteExtendedErrorCode & 0xff) is 14 or 8;
 
-    /// <summary>Turns SQLite's error into one that names the file and says what to do.</summary>
-    internal static OpenCodeUsageException Describe(SqliteException ex, string path) => (ex.SqliteErrorCode) switch
-    {
-        26 => new OpenCodeUsageException("DatabaseInvalid", FailureKind.InvalidData,
-            $"'{path}' is not an SQLite database (or it is encrypted).", path, ex),
-        11 => new OpenCodeUsageException("DatabaseCorrupt", FailureKind.InvalidData,
-            $"'{path}' is damaged: {ex.Message}", path, ex),
-        5 or 6 => new OpenCodeUsageException("DatabaseBusy", FailureKind.Unavailable,
-            $"'{path}' is locked by another process; try again when it is released.", path, ex),
-        14 or 23 => new OpenCodeUsageException("DatabaseUnreadable", FailureKind.ReadFailed,
-            $"'{path}' cannot be opened: {ex.Message}", path, ex),
-        _ => new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
-            $"Reading '{path}' failed: {ex.Message}", path, ex),
-    };
+    /// <summary>Turns SQLite's error into one that names the file and says what to do (the one map, <see cref="SqliteErrors"/>).</summary>
+    internal static OpenCodeUsageException Describe(SqliteException ex, string path) => SqliteErrors.From(ex, path);
 }

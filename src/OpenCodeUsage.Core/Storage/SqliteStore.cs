@@ -9,41 +9,36 @@ namespace OpenCodeUsage.Storage;
 internal sealed class SqliteStore : IDisposable
 {
     private const int CancellationCheckInterval = 1024;
-    private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _snapshot;
+    private readonly SqliteReadSession _read;
 
-    private SqliteStore(StoreRef store, SqliteConnection connection)
+    private SqliteStore(StoreRef store, SqliteReadSession read)
     {
         Store = store;
-        _connection = connection;
-        // A scan reads each page once: SQLite's default 2 MB page cache per connection would only hold pages
-        // already read. The upper levels of the trees still fit.
-        using (var cache = connection.CreateCommand())
-        {
-            cache.CommandText = "PRAGMA cache_size = -256";
-            cache.ExecuteNonQuery();
-        }
-
-        // Deferred: a plain BEGIN takes a write lock in Microsoft.Data.Sqlite; we only ever read.
-        _snapshot = connection.BeginTransaction(deferred: true);
-        Schema = DatabaseSchema.Read(connection);
+        _read = read;
+        Schema = read.Schema;
+        Layout = StorageLayout.Of(Schema);
     }
 
     public StoreRef Store { get; }
 
     public DatabaseSchema Schema { get; }
 
+    /// <summary>Which generation wrote this database, and the tables and SQL to read it with.</summary>
+    public StorageLayout Layout { get; }
+
     public static SqliteStore Open(StoreRef store)
     {
-        var connection = SqliteConnector.OpenReadOnly(store.Path);
+        // A scan reads each page once: SQLite's default 2 MB page cache per connection would only hold pages
+        // already read. The upper levels of the trees still fit.
+        var read = SqliteReadSession.Open(store.Path, cacheKiB: 256);
         try
         {
-            return new SqliteStore(store, connection);
+            return new SqliteStore(store, read);
         }
-        catch (SqliteException ex)
+        catch
         {
-            connection.Dispose();
-            throw SqliteConnector.Describe(ex, store.Path);
+            read.Dispose();
+            throw;
         }
     }
 
@@ -73,65 +68,25 @@ internal sealed class SqliteStore : IDisposable
     public void ReadSessionUpdates(KeyedRow visit)
     {
         RequireSessionTable();
-        var updated = Schema.Has("session", "time_updated") ? "coalesce(time_updated, time_created)" : "time_created";
-        ReadKeyed($"SELECT id, {updated} FROM session", "sessions", visit);
+        ReadKeyed(Layout.SessionsSql(idsOnly: true), "sessions", visit);
     }
 
-    /// <summary>The session rows, all of them or those with the given ids.</summary>
+    /// <summary>The session rows (of every session table, merged by id), all of them or those with the given ids.</summary>
     public List<SessionRecord> ReadSessions(IReadOnlyCollection<string>? only = null)
     {
         var sessions = new List<SessionRecord>();
         RequireSessionTable();
-        string C(string column) => Schema.ColumnOrNull("session", column);
-        var sql = $"SELECT id, {C("project_id")}, {C("parent_id")}, {C("title")}, {C("directory")}, {C("version")}, " +
-                  $"{C("agent")}, {C("model")}, time_created, {C("time_updated")}, {C("time_archived")} FROM session";
-        Action<SqliteDataReader> read = reader =>
-        {
-            var (provider, model) = SessionModel(reader.IsDBNull(7) ? null : reader.GetString(7));
-            var created = reader.GetInt64(8);
-            sessions.Add(new SessionRecord
-            {
-                Id = reader.GetString(0),
-                ProjectId = GetString(reader, 1),
-                ParentId = GetString(reader, 2),
-                Title = GetString(reader, 3),
-                Directory = GetString(reader, 4),
-                Version = GetString(reader, 5),
-                Agent = GetString(reader, 6),
-                ProviderId = provider,
-                ModelId = model,
-                Created = created,
-                Updated = reader.IsDBNull(9) ? created : reader.GetInt64(9),
-                Archived = reader.IsDBNull(10) ? null : reader.GetInt64(10),
-                Store = Store,
-            });
-        };
-        if (only is null)
-        {
-            ReadAllSessions(sql, sessions);
-        }
-        else
-        {
-            Query(sql + " WHERE id = $id", only.Select(id => ("$id", (object)id)), read);
-        }
-
+        ReadSessionRows(only is null ? Layout.SessionsSql(idsOnly: false) : Layout.SessionByIdSql(), only, sessions);
         return sessions;
     }
 
     /// <summary>
-    /// Every session row, through SQLite's own buffers: the project, directory, version, agent and model columns
+    /// Session rows, through SQLite's own buffers: the project, directory, version, agent and model columns
     /// repeat from row to row and are pooled from their bytes, so a large table costs two strings a row, not nine.
     /// </summary>
-    private void ReadAllSessions(string sql, List<SessionRecord> sessions)
+    private void ReadSessionRows(string sql, IReadOnlyCollection<string>? only, List<SessionRecord> sessions)
     {
-        var db = _connection.Handle!;
-        var prepared = raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement);
-        if (prepared != raw.SQLITE_OK)
-        {
-            throw ReadFailure(prepared, "sessions");
-        }
-
-        using (statement)
+        using (var statement = _read.Prepare(sql, "sessions"))
         {
             var pool = new StringPool();
             string? Text(int column, bool pooled) =>
@@ -141,43 +96,66 @@ internal sealed class SqliteStore : IDisposable
             long? Number(int column) =>
                 raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(statement, column);
 
-            int rc;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            void Step()
             {
-                var (provider, model) = SessionModel(Text(7, pooled: true));
-                var created = raw.sqlite3_column_int64(statement, 8);
-                sessions.Add(new SessionRecord
+                int rc;
+                while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
                 {
-                    Id = Text(0, pooled: false) ?? string.Empty,
-                    ProjectId = Text(1, pooled: true),
-                    ParentId = Text(2, pooled: false),
-                    Title = Text(3, pooled: false),
-                    Directory = Text(4, pooled: true),
-                    Version = Text(5, pooled: true),
-                    Agent = Text(6, pooled: true),
-                    ProviderId = provider,
-                    ModelId = model,
-                    Created = created,
-                    Updated = Number(9) ?? created,
-                    Archived = Number(10),
-                    Store = Store,
-                });
+                    var (provider, model) = SessionModel(Text(SessionColumn.Model, pooled: true));
+                    var created = raw.sqlite3_column_int64(statement, SessionColumn.Created);
+                    sessions.Add(new SessionRecord
+                    {
+                        Id = Text(SessionColumn.Id, pooled: false) ?? string.Empty,
+                        ProjectId = Text(SessionColumn.ProjectId, pooled: true),
+                        ParentId = Text(SessionColumn.ParentId, pooled: false),
+                        Title = Text(SessionColumn.Title, pooled: false),
+                        Directory = Text(SessionColumn.Directory, pooled: true),
+                        Version = Text(SessionColumn.Version, pooled: true),
+                        Agent = Text(SessionColumn.Agent, pooled: true),
+                        ProviderId = provider,
+                        ModelId = model,
+                        Created = created,
+                        Updated = Number(SessionColumn.Updated) ?? created,
+                        Archived = Number(SessionColumn.Archived),
+                        ForkSessionId = Text(SessionColumn.ForkSessionId, pooled: false),
+                        Idle = Number(SessionColumn.TimeIdle),
+                        IdleOutcome = Text(SessionColumn.IdleOutcome, pooled: true),
+                        V2Totals = raw.sqlite3_column_int64(statement, SessionColumn.HasV2) == 0 ? null : new SessionTotals(
+                            raw.sqlite3_column_double(statement, SessionColumn.Cost),
+                            Number(SessionColumn.Input) ?? 0, Number(SessionColumn.Output) ?? 0, Number(SessionColumn.Reasoning) ?? 0,
+                            Number(SessionColumn.CacheRead) ?? 0, Number(SessionColumn.CacheWrite) ?? 0),
+                        Store = Store,
+                    });
+                }
+
+                if (rc != raw.SQLITE_DONE)
+                {
+                    throw _read.Failure(rc, "sessions");
+                }
             }
 
-            if (rc != raw.SQLITE_DONE)
+            if (only is null)
             {
-                throw ReadFailure(rc, "sessions");
+                Step();
+                return;
+            }
+
+            foreach (var id in only)
+            {
+                raw.sqlite3_reset(statement);
+                raw.sqlite3_bind_text(statement, 1, id);
+                Step();
             }
         }
     }
 
     private void RequireSessionTable()
     {
-        if (!Schema.HasAll("session", "id", "time_created"))
+        if (!Layout.HasSessions)
         {
             throw new OpenCodeUsageException(
                 "DatabaseSchemaUnsupported", FailureKind.InvalidData,
-                $"'{Store.Path}' has no session table with id and time_created columns; is it an OpenCode database?",
+                $"'{Store.Path}' has no session or session_v2 table with id and time_created columns; is it an OpenCode database?",
                 Store.Path);
         }
     }
@@ -188,9 +166,9 @@ internal sealed class SqliteStore : IDisposable
     /// </summary>
     public void EnsureMessagesReadable(int sessionCount)
     {
-        var mainUnreadable = !Schema.HasAll("message", "id", "session_id", "data");
-        // A message table of another shape was changed, not moved: the secondary tables are then no stand-in.
-        if (sessionCount > 0 && mainUnreadable && (Schema.HasTable("message") || SecondaryMessageTables().Count == 0))
+        // A message table of another shape was changed, not moved: session_message is then no stand-in.
+        var changed = Schema.HasTable(StorageLayout.V1Messages) && !Schema.HasAll(StorageLayout.V1Messages, "id", "session_id", "data");
+        if (sessionCount > 0 && (changed || Layout.PrimaryMessages is null))
         {
             throw new OpenCodeUsageException(
                 "DatabaseSchemaUnsupported", FailureKind.InvalidData,
@@ -206,35 +184,62 @@ internal sealed class SqliteStore : IDisposable
     /// whole cost of a cold report.
     /// </summary>
     public void ScanMessages(SessionOwners owner, IMessageSink sink, StringPool strings,
-        Action<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null) =>
-        Scan("message", isSecondary: false, owner, sink, strings, progress, cancellationToken, only, null);
+        Action<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null)
+    {
+        if (Layout.PrimaryMessages is { } table)
+        {
+            Scan(table, isSecondary: false, owner, sink, strings, progress, cancellationToken, only, null);
+        }
+    }
 
     /// <summary>Streams the message rows whose rowid lies in (<paramref name="afterRowId"/>, <paramref name="lastRowId"/>]: one slice of a parallel scan.</summary>
     public void ScanMessageRange(long afterRowId, long lastRowId, SessionOwners owner, IMessageSink sink, StringPool strings,
-        Action<long>? progress, CancellationToken cancellationToken) =>
-        Scan("message", isSecondary: false, owner, sink, strings, progress, cancellationToken, null, (afterRowId, lastRowId));
+        Action<long>? progress, CancellationToken cancellationToken)
+    {
+        if (Layout.PrimaryMessages is { } table)
+        {
+            Scan(table, isSecondary: false, owner, sink, strings, progress, cancellationToken, null, (afterRowId, lastRowId));
+        }
+    }
+
+    private bool? _secondaryHasRows;
 
     /// <summary>
-    /// Tables of newer OpenCode builds that may carry messages (session_message and its successors), found by
-    /// their columns rather than by version: any table other than <c>message</c> whose name mentions messages
-    /// and that has id, session_id and data.
+    /// Whether the second message table (2.x's beside 1.x's) holds rows: every 1.x database has an empty one,
+    /// and it is then never read.
     /// </summary>
-    public IReadOnlyList<string> SecondaryMessageTables() =>
-        Schema.Tables
-            .Where(t => !t.Equals("message", StringComparison.OrdinalIgnoreCase)
-                        && t.Contains("message", StringComparison.OrdinalIgnoreCase)
-                        && Schema.HasAll(t, "id", "session_id", "data"))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    public bool HasSecondaryMessages
+    {
+        get
+        {
+            if (_secondaryHasRows is { } known)
+            {
+                return known;
+            }
+
+            var any = false;
+            if (Layout.SecondaryMessages is { } table)
+            {
+                Query($"SELECT 1 FROM {DatabaseSchema.Quote(table)} LIMIT 1", _ => any = true);
+            }
+
+            _secondaryHasRows = any;
+            return any;
+        }
+    }
 
     /// <summary>
-    /// Reads a secondary table's rows that carry usage (an assistant role or type, and tokens); event rows such
-    /// as agent-switched are passed over. The caller asks only for sessions the main table had no messages for,
-    /// so a message kept in both places is never counted twice.
+    /// Reads the second message table's rows whose ids the primary lacks (the 2.x rows of a migrated database,
+    /// and all of the 2.0 preview's): a message kept in both places is counted once.
     /// </summary>
-    public void ScanSecondaryMessages(string table, SessionOwners owner, IMessageSink sink, StringPool strings,
-        CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null) =>
-        Scan(table, isSecondary: true, owner, sink, strings, null, cancellationToken, only, null);
+    public void ScanSecondaryMessages(SessionOwners owner, IMessageSink sink, StringPool strings,
+        CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null)
+    {
+        if (Layout.SecondaryMessages is { } table && HasSecondaryMessages)
+        {
+            Scan(table, isSecondary: true, owner, sink, strings, null, cancellationToken, only, null);
+        }
+    }
 
     /// <summary>
     /// Per aggregate (a session), OpenCode's event sequence number (1.17 and later), which moves on every change to
@@ -251,7 +256,7 @@ internal sealed class SqliteStore : IDisposable
     /// <summary>The highest message rowid, or -1 where the table has no rowid; new messages get higher ones.</summary>
     public long MaxMessageRowId()
     {
-        if (!Schema.Has("message", "session_id"))
+        if (Layout.PrimaryMessages is not { } table)
         {
             return -1;
         }
@@ -259,7 +264,7 @@ internal sealed class SqliteStore : IDisposable
         long max = -1;
         try
         {
-            Query("SELECT max(rowid) FROM message", r => max = r.IsDBNull(0) ? 0 : r.GetInt64(0));
+            Query($"SELECT max(rowid) FROM {table}", r => max = r.IsDBNull(0) ? 0 : r.GetInt64(0));
         }
         catch (OpenCodeUsageException)
         {
@@ -269,19 +274,27 @@ internal sealed class SqliteStore : IDisposable
         return max;
     }
 
-    /// <summary>Rows in the message table (counted from its smallest index).</summary>
-    public long CountMessages()
+    /// <summary>Rows in the message table (counted from its smallest index); with <paramref name="secondary"/>, the second table's unshadowed rows.</summary>
+    public long CountMessages(bool secondary = false)
     {
         long count = 0;
-        Query("SELECT count(*) FROM message", r => count = r.GetInt64(0));
+        if ((secondary ? Layout.SecondaryMessages : Layout.PrimaryMessages) is { } table && (!secondary || HasSecondaryMessages))
+        {
+            Query(Layout.CountSql(table, perSession: false), r => count = r.GetInt64(0));
+        }
+
         return count;
     }
 
-    /// <summary>Rows per session, from the session index alone.</summary>
-    public Dictionary<string, long> CountMessagesPerSession()
+    /// <summary>Rows per session, from the session index alone (as <see cref="CountMessages"/> counts them).</summary>
+    public Dictionary<string, long> CountMessagesPerSession(bool secondary = false)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        Query("SELECT session_id, count(*) FROM message GROUP BY session_id", r => counts[r.GetString(0)] = r.GetInt64(1));
+        if ((secondary ? Layout.SecondaryMessages : Layout.PrimaryMessages) is { } table && (!secondary || HasSecondaryMessages))
+        {
+            Query(Layout.CountSql(table, perSession: true), r => counts[r.GetString(0)] = r.GetInt64(1));
+        }
+
         return counts;
     }
 
@@ -289,10 +302,39 @@ internal sealed class SqliteStore : IDisposable
     public HashSet<string> SessionsWithMessagesAbove(long rowId)
     {
         var sessions = new HashSet<string>(StringComparer.Ordinal);
-        // No DISTINCT: with it SQLite walks the whole session index instead of the few rows past the rowid.
-        Query($"SELECT session_id FROM message WHERE rowid > {rowId}", r => sessions.Add(r.GetString(0)));
+        if (Layout.PrimaryMessages is { } table)
+        {
+            // No DISTINCT: with it SQLite walks the whole session index instead of the few rows past the rowid.
+            Query($"SELECT session_id FROM {table} WHERE rowid > {rowId}", r => sessions.Add(r.GetString(0)));
+        }
+
         return sessions;
     }
+
+    /// <summary>
+    /// When 2.x migrated this database's 1.x history (<c>kv['migration.v1-v2'].time_updated</c>): its session totals
+    /// hold the 1.x messages created until then, never those a 1.x client wrote afterwards. Null where there is none.
+    /// </summary>
+    public long? MigratedAt()
+    {
+        if (!Schema.HasAll("kv", "key", "time_updated"))
+        {
+            return null;
+        }
+
+        long? at = null;
+        Query("SELECT time_updated FROM kv WHERE key = 'migration.v1-v2'", r => at = r.IsDBNull(0) ? null : r.GetInt64(0));
+        return at;
+    }
+
+    /// <summary>
+    /// For the usage no row carries: 1.x rows (the primary table, beside session_v2) created after this are not in
+    /// session_v2's totals; null when every row is.
+    /// </summary>
+    public long? V1RowsCountedUntil() =>
+        Layout.Generation == StorageGeneration.Migrated && Layout.PrimaryMessages == StorageLayout.V1Messages
+            ? MigratedAt() ?? long.MaxValue
+            : null;
 
     /// <summary>A hash of the schema's SQL: it changes with every migration OpenCode applies.</summary>
     public string SchemaHash()
@@ -306,30 +348,15 @@ internal sealed class SqliteStore : IDisposable
     private void Scan(string table, bool isSecondary, SessionOwners owner, IMessageSink sink, StringPool strings,
         Action<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<string>? only, (long After, long Last)? range)
     {
-        if (!Schema.HasAll(table, "id", "session_id", "data"))
-        {
-            return;
-        }
-
-        var timeColumn = Schema.ColumnOrNull(table, "time_created");
-        var typeColumn = Schema.ColumnOrNull(table, "type");
-        var where = only is not null ? " WHERE session_id = ?1"
-            : range is { } r ? $" WHERE rowid > {r.After} AND rowid <= {r.Last}"
+        var where = only is not null ? " WHERE m.session_id = ?1"
+            : range is { } r ? $" WHERE m.rowid > {r.After} AND m.rowid <= {r.Last}"
             : string.Empty;
-        var db = _connection.Handle!;
-        var rc = raw.sqlite3_prepare_v2(db,
-            $"SELECT session_id, id, {timeColumn}, data, {typeColumn}, {(isSecondary ? "-1" : "rowid")} FROM {DatabaseSchema.Quote(table)}{where}", out sqlite3_stmt statement);
-        if (rc != raw.SQLITE_OK)
+        using (var statement = _read.Prepare(Layout.MessagesSql(table, where), "messages"))
         {
-            throw ReadFailure(rc, "messages");
-        }
-
-        using (statement)
-        {
-            var state = new ScanState();
+            var state = new ScanState { IsSecondary = isSecondary, IsV2 = StorageLayout.IsV2Shaped(table) };
             if (only is null)
             {
-                Step(statement, isSecondary, owner, sink, strings, progress, cancellationToken, ref state);
+                Step(statement, owner, sink, strings, progress, cancellationToken, ref state);
                 return;
             }
 
@@ -337,7 +364,7 @@ internal sealed class SqliteStore : IDisposable
             {
                 raw.sqlite3_reset(statement);
                 raw.sqlite3_bind_text(statement, 1, sessionId);
-                Step(statement, isSecondary, owner, sink, strings, progress, cancellationToken, ref state);
+                Step(statement, owner, sink, strings, progress, cancellationToken, ref state);
             }
         }
     }
@@ -348,10 +375,12 @@ internal sealed class SqliteStore : IDisposable
         public int LastSessionKeyLength;
         public SessionRecord? LastSession;
         public long Rows;
+        public bool IsSecondary;
+        public bool IsV2;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Step(sqlite3_stmt statement, bool isSecondary, SessionOwners owner, IMessageSink sink, StringPool strings,
+    private void Step(sqlite3_stmt statement, SessionOwners owner, IMessageSink sink, StringPool strings,
         Action<long>? progress, CancellationToken cancellationToken, ref ScanState state)
     {
         int rc;
@@ -384,7 +413,24 @@ internal sealed class SqliteStore : IDisposable
             }
 
             var data = raw.sqlite3_column_blob(statement, 3);
-            if (!isSecondary && MessagePayload.IsUserMessage(data) && !sink.NeedsUserDetails(session))
+            ReadOnlySpan<byte> type = default;
+            if (state.IsV2)
+            {
+                // 2.x keeps a row's kind in its type column: only steps and compactions carry usage, the rest are counted.
+                type = raw.sqlite3_column_blob(statement, 4);
+                if (type.SequenceEqual("user"u8))
+                {
+                    sink.CountUserMessage(session);
+                    continue;
+                }
+
+                if (!type.SequenceEqual("assistant"u8) && !type.SequenceEqual("compaction"u8))
+                {
+                    sink.CountEvent(session);
+                    continue;
+                }
+            }
+            else if (MessagePayload.IsUserMessage(data) && !sink.NeedsUserDetails(session))
             {
                 sink.CountUserMessage(session);
                 continue;
@@ -392,17 +438,45 @@ internal sealed class SqliteStore : IDisposable
 
             if (!MessagePayload.TryParse(data, out var payload, strings, readIds: false))
             {
-                if (!isSecondary)
-                {
-                    sink.Malformed(session, raw.sqlite3_column_text(statement, 1).utf8_to_string());
-                }
-
+                sink.Malformed(session, raw.sqlite3_column_text(statement, 1).utf8_to_string());
                 continue;
             }
 
-            if (isSecondary && !CarriesUsage(ref payload, raw.sqlite3_column_blob(statement, 4)))
+            if (state.IsV2)
             {
-                continue;
+                payload.OutputExcludesReasoning = true;
+                var isStep = type.SequenceEqual("assistant"u8);
+                if (!payload.HasTokens)
+                {
+                    // A step is written at its start without tokens and stamped at its end; a compaction without usage is a message.
+                    if (isStep && payload.Finish is null && payload.ErrorName is null && payload.Completed == 0)
+                    {
+                        sink.Streaming(session);
+                    }
+                    else if (isStep)
+                    {
+                        sink.CountUserMessage(session); // a step that ended without usage (1.x kept aborted replies alike)
+                    }
+                    else
+                    {
+                        sink.CountEvent(session);
+                    }
+
+                    continue;
+                }
+
+                payload.IsAssistant = true;
+                // A row that names no model or agent (a compaction's usage, say) ran with the session's.
+                if (payload.ModelId is null)
+                {
+                    (payload.ProviderId, payload.ModelId) = (session.ProviderId, session.ModelId);
+                }
+
+                payload.Agent ??= session.Agent;
+                if (!isStep)
+                {
+                    payload.Finish ??= "compaction"; // written whole, never streamed: settled
+                }
             }
 
             if (payload.Created == 0 && raw.sqlite3_column_type(statement, 2) == raw.SQLITE_INTEGER)
@@ -410,25 +484,16 @@ internal sealed class SqliteStore : IDisposable
                 payload.Created = raw.sqlite3_column_int64(statement, 2);
             }
 
-            var id = payload.Created < session.Created ? raw.sqlite3_column_text(statement, 1).utf8_to_string() : null;
-            sink.Accept(session, id, raw.sqlite3_column_int64(statement, 5), ref payload);
+            // Rows of the second table have no rowid of the first to be found by: their ids are kept.
+            var id = state.IsSecondary || payload.Created < session.Created ? raw.sqlite3_column_text(statement, 1).utf8_to_string() : null;
+            sink.Accept(session, id, state.IsSecondary ? -1 : raw.sqlite3_column_int64(statement, 5), ref payload);
         }
 
         progress?.Invoke(state.Rows);
         if (rc != raw.SQLITE_DONE)
         {
-            throw ReadFailure(rc, "messages");
+            throw _read.Failure(rc, "messages");
         }
-    }
-
-    private static bool CarriesUsage(ref MessagePayload payload, ReadOnlySpan<byte> type)
-    {
-        if (!payload.HasRole && type.SequenceEqual("assistant"u8))
-        {
-            payload.IsAssistant = true;
-        }
-
-        return payload.IsAssistant && payload.HasTokens;
     }
 
     /// <summary>One row of a (text key, number) query: the key's UTF-8 bytes, valid only during the call.</summary>
@@ -437,14 +502,7 @@ internal sealed class SqliteStore : IDisposable
     /// <summary>Runs a query of (text, integer) through SQLite's own buffers; rows with a null key are skipped, a null number reads 0.</summary>
     private void ReadKeyed(string sql, string what, KeyedRow visit)
     {
-        var db = _connection.Handle!;
-        var prepared = raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement);
-        if (prepared != raw.SQLITE_OK)
-        {
-            throw ReadFailure(prepared, what);
-        }
-
-        using (statement)
+        using (var statement = _read.Prepare(sql, what))
         {
             int rc;
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
@@ -464,78 +522,14 @@ internal sealed class SqliteStore : IDisposable
 
             if (rc != raw.SQLITE_DONE)
             {
-                throw ReadFailure(rc, what);
+                throw _read.Failure(rc, what);
             }
         }
     }
 
-    private OpenCodeUsageException ReadFailure(int rc, string what)
-    {
-        var message = raw.sqlite3_errmsg(_connection.Handle!).utf8_to_string();
-        return rc switch
-        {
-            raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB => new OpenCodeUsageException("DatabaseCorrupt", FailureKind.InvalidData,
-                $"'{Store.Path}' is damaged: {message}", Store.Path),
-            raw.SQLITE_BUSY or raw.SQLITE_LOCKED => new OpenCodeUsageException("DatabaseBusy", FailureKind.Unavailable,
-                $"'{Store.Path}' is locked by another process; try again when it is released.", Store.Path),
-            _ => new OpenCodeUsageException("DatabaseReadFailed", FailureKind.ReadFailed,
-                $"Reading {what} from '{Store.Path}' failed: {message}", Store.Path),
-        };
-    }
+    public void Dispose() => _read.Dispose();
 
-    public void Dispose()
-    {
-        _snapshot.Dispose();
-        _connection.Dispose();
-    }
-
-    /// <summary>Runs one prepared statement once per parameter value (primary-key lookups).</summary>
-    private void Query(string sql, IEnumerable<(string Name, object Value)> each, Action<SqliteDataReader> row)
-    {
-        using var command = _connection.CreateCommand();
-        command.Transaction = _snapshot;
-        command.CommandText = sql;
-        try
-        {
-            SqliteParameter? parameter = null;
-            foreach (var (name, value) in each)
-            {
-                parameter ??= command.Parameters.Add(name, SqliteType.Text);
-                parameter.Value = value;
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    row(reader);
-                }
-            }
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteConnector.Describe(ex, Store.Path);
-        }
-    }
-
-    private void Query(string sql, Action<SqliteDataReader> row)
-    {
-        using var command = _connection.CreateCommand();
-        command.Transaction = _snapshot;
-        command.CommandText = sql;
-        try
-        {
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                row(reader);
-            }
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteConnector.Describe(ex, Store.Path);
-        }
-    }
-
-    private static string? GetString(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal)?.ToString();
+    private void Query(string sql, Action<SqliteDataReader> row) => _read.Query(sql, row);
 
     private readonly Dictionary<string, (string?, string?)> _sessionModels = new(StringComparer.Ordinal);
 

@@ -50,6 +50,17 @@ internal sealed record SessionRecord
     public long Updated { get; init; }
     public long? Archived { get; init; }
 
+    /// <summary>2.x: the session a fork was made from (<c>fork_session_id</c>); its rows created before it are copies.</summary>
+    public string? ForkSessionId { get; init; }
+
+    /// <summary>2.x: when the session last went idle, and how (<c>time_idle</c>, <c>idle_outcome</c>).</summary>
+    public long? Idle { get; init; }
+
+    public string? IdleOutcome { get; init; }
+
+    /// <summary>2.x: OpenCode's own totals of the session (<c>session_v2</c>), which include usage no row carries.</summary>
+    public SessionTotals? V2Totals { get; init; }
+
     /// <summary>The store this session was read from; a session present in several stores is read from one only.</summary>
     public required StoreRef Store { get; init; }
 }
@@ -59,3 +70,6 @@ internal sealed record SessionRecord
 /// reads it again as a data path: the data dir, or the database file when that was given.
 /// </summary>
 internal sealed record StoreRef(string DataDirectory, string Path, bool IsLegacyJson, int Rank);
+
+/// <summary>A session row's own usage columns (cost, tokens_*), as OpenCode 2.x keeps them.</summary>
+internal readonly record struct SessionTotals(double Cost, long Input, long Output, long Reasoning, long CacheRead, long CacheWrite);

@@ -19,12 +19,12 @@ internal static class SummaryMemo
     public static string? KeyFor(UsageQuery query, IReadOnlyList<DataSource> sources, Func<string, string?> environment,
         bool withDatabaseStamps = true)
     {
-        if (query.ResultKey is null || query.NoCache || sources.Any(s => s.LegacyStorage is not null))
+        if (query.NoCache || sources.Any(s => s.LegacyStorage is not null))
         {
             return null;
         }
 
-        var key = new System.Text.StringBuilder(query.ResultKey);
+        var key = new System.Text.StringBuilder(query.Key);
         foreach (var db in sources.SelectMany(s => s.Databases))
         {
             key.Append('|').Append(db);

@@ -17,17 +17,17 @@ public sealed record UsageQuery
     /// <summary>Where days, weeks and months are cut, and the zone of reported times.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
 
-    public Func<string, bool>? SessionFilter { get; init; }
+    public TextFilter? SessionFilter { get; init; }
 
     /// <summary>The exact ids among the session filter's: each that names no session is reported as SessionNotFound.</summary>
     public IReadOnlyList<string> SessionIds { get; init; } = [];
-    public Func<string, bool>? ModelFilter { get; init; }
-    public Func<string, bool>? ProviderFilter { get; init; }
+    public TextFilter? ModelFilter { get; init; }
+    public TextFilter? ProviderFilter { get; init; }
 
     /// <summary>Matched against the project's name, id and worktree.</summary>
-    public Func<string, bool>? ProjectFilter { get; init; }
+    public TextFilter? ProjectFilter { get; init; }
 
-    public Func<string, bool>? AgentFilter { get; init; }
+    public TextFilter? AgentFilter { get; init; }
 
     /// <summary>With a session filter: also the subagent sessions the selected ones started, at any depth.</summary>
     public bool IncludeChildren { get; init; }
@@ -42,11 +42,13 @@ public sealed record UsageQuery
     public bool NoCache { get; init; }
 
     /// <summary>Where the read says what it read (stores, cache hits, rows), for -Verbose.</summary>
+    [NotInKey]
     public ActivityLog Log { get; init; } = ActivityLog.None;
 
     /// <summary>
-    /// Everything that shapes the answer, as text (the filters are predicates Core cannot compare): with it, an
-    /// identical question over unchanged files is answered from memory. Null turns that off.
+    /// Everything that shapes the answer, as text, from every property (see <see cref="QueryKey"/>): with it, an
+    /// identical question over unchanged files is answered from memory.
     /// </summary>
-    public string? ResultKey { get; init; }
+    [NotInKey]
+    public string Key => QueryKey.Of(this);
 }

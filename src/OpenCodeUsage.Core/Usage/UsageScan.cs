@@ -134,7 +134,7 @@ internal sealed class UsageScan
         IEnumerable<SessionRecord> sessions = catalog.Sessions.Values;
         if (_query.SessionFilter is { } filter)
         {
-            var selected = catalog.Sessions.Keys.Where(filter).ToHashSet(StringComparer.Ordinal);
+            var selected = catalog.Sessions.Keys.Where(filter.IsMatch).ToHashSet(StringComparer.Ordinal);
             if (_query.IncludeChildren)
             {
                 var children = catalog.Sessions.Values.Where(s => s.ParentId is not null).ToLookup(s => s.ParentId!, StringComparer.Ordinal);
@@ -156,7 +156,7 @@ internal sealed class UsageScan
             sessions = sessions.Where(s =>
             {
                 var project = catalog.ProjectOf(s);
-                return new[] { project?.DisplayName, s.ProjectId, project?.Worktree }.Any(n => n is not null && projectFilter(n));
+                return new[] { project?.DisplayName, s.ProjectId, project?.Worktree }.Any(n => n is not null && projectFilter.IsMatch(n));
             });
         }
 
@@ -166,7 +166,7 @@ internal sealed class UsageScan
     private bool Matches(in AssistantRow row) =>
         Matches(_query.ModelFilter, row.ModelId) && Matches(_query.ProviderFilter, row.ProviderId) && Matches(_query.AgentFilter, row.AgentName);
 
-    private static bool Matches(Func<string, bool>? filter, string? value) => filter is null || (value is not null && filter(value));
+    private static bool Matches(TextFilter? filter, string? value) => filter is null || (value is not null && filter.IsMatch(value));
 
     private (int Provider, int Model) _lastPriceKey = (int.MinValue, int.MinValue);
     private ModelPrice? _lastPrice;

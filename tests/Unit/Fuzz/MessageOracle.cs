@@ -87,7 +87,7 @@ internal static class MessageOracle
             {
                 foreach (var m in v.EnumerateObject())
                 {
-                    if (m.NameEquals("modelID"u8)) userModel = Str(m.Value);
+                    if (m.NameEquals("modelID"u8) || m.NameEquals("id"u8)) userModel = Str(m.Value); // 1.x user rows; 2.x ModelRef
                     else if (m.NameEquals("providerID"u8)) userProvider = Str(m.Value);
                 }
             }

@@ -13,6 +13,9 @@ static class Usage
               --scrub     copy the data dir's user data to --data-dest (default <dir>/data) and
                           rewrite the <dir> prefix to /home/dev there (needs sqlite3)
               --force     reuse a non-empty <dir> (e.g. a newer OpenCode over an older one's data)
+          OpenCodeFixture make-preview --out <dir> --bin <lildax> [--scrub] [--data-dest <dir>]
+              The 2.0-preview scenario over its /api routes (the preview has no `run`); the binary is
+              bin/lildax of npm @opencode-ai/cli-linux-x64@1.18.18.
           OpenCodeFixture scrub <data-dir> <old-prefix> [new-prefix]
               Rewrite a path prefix in a (copied!) data dir; new-prefix defaults to /home/dev.
           OpenCodeFixture mock [--log <file>]
