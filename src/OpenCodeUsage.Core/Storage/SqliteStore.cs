@@ -218,6 +218,38 @@ internal sealed class SqliteStore : IDisposable
         }
     }
 
+    private StorageGeneration? _generation;
+
+    /// <summary>
+    /// The generation, told from the tables and, where the 1.x tables sit beside session_message (every 1.x database
+    /// has an empty one; 1.15 wrote event rows there), from whether session_message holds steps: the 2.0 preview's.
+    /// </summary>
+    public StorageGeneration Generation
+    {
+        get
+        {
+            if (_generation is { } known)
+            {
+                return known;
+            }
+
+            var generation = Layout.Generation;
+            if (generation == StorageGeneration.V1 && Layout.SecondaryMessages is { } table && HasSecondaryMessages)
+            {
+                var steps = false;
+                if (Schema.Has(table, "type"))
+                {
+                    Query($"SELECT 1 FROM {DatabaseSchema.Quote(table)} WHERE type = 'assistant' LIMIT 1", _ => steps = true);
+                }
+
+                generation = steps ? StorageGeneration.V2Preview : generation;
+            }
+
+            _generation = generation;
+            return generation;
+        }
+    }
+
     private bool? _secondaryHasRows;
 
     /// <summary>

@@ -73,20 +73,12 @@ internal sealed class StorageLayout
         {
             (true, true) => StorageGeneration.Migrated,
             (false, true) => StorageGeneration.V2,
-            (true, false) => !v1Messages && v2Messages ? StorageGeneration.V2Preview
-                // The preview kept the 1.x tables but wrote session_message: rows there, none in message, tell it.
-                : StorageGeneration.V1,
+            // The preview kept the 1.x tables and wrote session_message: where both exist, its rows tell (SqliteStore.Generation).
+            (true, false) => !v1Messages && v2Messages ? StorageGeneration.V2Preview : StorageGeneration.V1,
             _ => StorageGeneration.Unknown,
         };
         return new StorageLayout(schema, generation);
     }
-
-    /// <summary>
-    /// Tells the 1.x tables with an unused session_message (every 1.x database has one) from the 2.0 preview,
-    /// which kept them but wrote session_message: decided on rows, once per read, by the caller.
-    /// </summary>
-    public static StorageGeneration Refine(StorageGeneration generation, bool v1MessagesEmpty, bool v2MessagesEmpty) =>
-        generation == StorageGeneration.V1 && v1MessagesEmpty && !v2MessagesEmpty ? StorageGeneration.V2Preview : generation;
 
     private string Col(string table, string alias, string column) =>
         _schema.Has(table, column) ? $"{alias}.{DatabaseSchema.Quote(column)}" : "NULL";

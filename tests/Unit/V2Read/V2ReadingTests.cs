@@ -161,3 +161,22 @@ public sealed class V2ReadingTests
         }
     }
 }
+
+/// <summary>The generation of each database, told from its tables and rows.</summary>
+public sealed class StorageGenerationTests
+{
+    [Theory]
+    [InlineData("v2/native", "V2")]
+    [InlineData("v2/upgraded-columns", "V2")]
+    [InlineData("v2/preview-shape", "V2Preview")]
+    [InlineData("v2/preview-1.18.18", "V2Preview")]
+    [InlineData("v2/migrated", "Migrated")]
+    [InlineData("oc-1.18.33", "V1")]
+    [InlineData("oc-1.15.13", "V1")]
+    public void Is_told_from_tables_and_rows(string dataSet, string expected)
+    {
+        using var data = new TempDataSet(dataSet);
+        using var store = SqliteStore.Open(new StoreRef(data.DataDir, data.Database, false, 0));
+        Assert.Equal(expected, store.Generation.ToString());
+    }
+}
