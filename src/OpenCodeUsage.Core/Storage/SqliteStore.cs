@@ -139,7 +139,7 @@ internal sealed class SqliteStore : IDisposable
                         V2Totals = raw.sqlite3_column_int64(statement, SessionColumn.HasV2) == 0 ? null : new SessionTotals(
                             raw.sqlite3_column_double(statement, SessionColumn.Cost),
                             Number(SessionColumn.Input) ?? 0, Number(SessionColumn.Output) ?? 0, Number(SessionColumn.Reasoning) ?? 0,
-                            Number(SessionColumn.CacheRead) ?? 0, Number(SessionColumn.CacheWrite) ?? 0),
+                            Number(SessionColumn.CacheRead) ?? 0, Number(SessionColumn.CacheWrite) ?? 0, Number(SessionColumn.V2Updated) ?? created),
                         Store = Store,
                     });
                 }
