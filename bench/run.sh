@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The benchmark of issue 4: times OpenCodeUsage and the installed peers on one generated OpenCode database.
 #
-#   bench/run.sh [S|M|L] [--runs N] [--peer-runs N] [--no-peers] [--no-build] [--seed N] [--module PSD1] [--jit-host]
+#   bench/run.sh [S|M|L] [--v2] [--runs N] [--peer-runs N] [--no-peers] [--no-build] [--seed N] [--module PSD1] [--jit-host]
+#
+# --v2 measures a native OpenCode 2.x database (session_v2 + session_message, tools/OpenCodeV2Data BenchScenario)
+# in bench/data/<size>-v2 instead of the 1.18.33 one.
 #
 # --jit-host hosts the engine as NuGet ships it (IL only, compiled at run time) instead of ReadyToRun like pwsh.
 # --module measures another build of the module (e.g. an older commit staged elsewhere) instead of the
@@ -11,7 +14,7 @@
 # See bench/README.md for what each figure means.
 set -euo pipefail
 
-SIZE=M RUNS=3 PEER_RUNS="" PEERS=1 BUILD=1 SEED=1 OTHER_MODULE="" JIT_HOST=0
+SIZE=M RUNS=3 PEER_RUNS="" PEERS=1 BUILD=1 SEED=1 OTHER_MODULE="" JIT_HOST=0 GENERATION=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     S|M|L|s|m|l) SIZE=${1^^} ;;
@@ -22,7 +25,8 @@ while [[ $# -gt 0 ]]; do
     --seed) SEED=$2; shift ;;
     --module) OTHER_MODULE=$(realpath "$2"); shift ;;
     --jit-host) JIT_HOST=1 ;;
-    *) echo "usage: $0 [S|M|L] [--runs N] [--peer-runs N] [--no-peers] [--no-build] [--seed N] [--module PSD1] [--jit-host]" >&2; exit 2 ;;
+    --v2) GENERATION=2 ;;
+    *) echo "usage: $0 [S|M|L] [--v2] [--runs N] [--peer-runs N] [--no-peers] [--no-build] [--seed N] [--module PSD1] [--jit-host]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -30,7 +34,10 @@ PEER_RUNS=${PEER_RUNS:-$RUNS}
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH")
-DATA=$BENCH/data/$SIZE
+LABEL=$SIZE$([[ $GENERATION == 2 ]] && echo -v2 || true)
+DATA=$BENCH/data/$LABEL
+# The table the 2.x rows are in, for the floor scan and the clean-up of an interrupted run.
+ROWS=$([[ $GENERATION == 2 ]] && echo session_message || echo message)
 DB=$DATA/opencode/opencode.db
 TOOLS=$BENCH/.tools
 MODULE=$TOOLS/module/OpenCodeUsage/OpenCodeUsage.psd1
@@ -39,8 +46,8 @@ MODULE=$TOOLS/module/OpenCodeUsage/OpenCodeUsage.psd1
 HOST=$TOOLS/host/OpenCodeUsage.Bench.Host
 GENERATOR=$BENCH/OpenCodeUsage.Bench.Generator/bin/Release/net10.0/OpenCodeUsage.Bench.Generator
 mkdir -p "$BENCH/results" "$TOOLS"
-RESULTS=$BENCH/results/$SIZE-$(date -u +%Y%m%dT%H%M%SZ).jsonl
-LOGS=$BENCH/results/logs-$SIZE
+RESULTS=$BENCH/results/$LABEL-$(date -u +%Y%m%dT%H%M%SZ).jsonl
+LOGS=$BENCH/results/logs-$LABEL
 mkdir -p "$LOGS" && rm -f "$LOGS"/*.err
 : > "$RESULTS"
 
@@ -88,11 +95,11 @@ PROVENANCE=${PROVENANCE:-$(cat "$TOOLS/module/PROVENANCE")}
 if [[ ! -f $DB.expected.json ]]; then
   log "generating size $SIZE (seed $SEED) into $DB"
   start=$(date +%s%N)
-  "$GENERATOR" --size "$SIZE" --seed "$SEED" --out "$DB"
+  "$GENERATOR" --size "$SIZE" --seed "$SEED" --out "$DB" --generation "$GENERATION"
   log "generated in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 fi
 # Leftovers of an interrupted run's "new message" step would change the totals.
-sqlite3 "$DB" ".timeout 5000" "DELETE FROM message WHERE id LIKE 'msg_ffffffffffffBenchAppend%';" >/dev/null
+sqlite3 "$DB" ".timeout 5000" "DELETE FROM $ROWS WHERE id LIKE 'msg_ffffffffffffBenchAppend%';" >/dev/null
 log "$(du -h "$DB" | cut -f1) $DB; warming the page cache"
 cat "$DB" "$DB-wal" >/dev/null 2>&1 || true
 
@@ -128,7 +135,7 @@ rm -rf "$OPENCODEUSAGE_CACHE_DIR" "$XDG_CACHE_HOME"
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "floor: sqlite3"
-repeat "$RUNS" measure floor.sqlite /dev/null sqlite3 "$DB" "SELECT count(*), sum(length(data)) FROM message"
+repeat "$RUNS" measure floor.sqlite /dev/null sqlite3 "$DB" "SELECT count(*), sum(length(data)) FROM $ROWS"
 
 log "ours: Import-Module in fresh processes"
 repeat "$RUNS" measure ours.import.process "$RESULTS" "$HOST" import --module "$MODULE"
@@ -215,6 +222,6 @@ fi
     "load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(date -u +%Y-%m-%d)."
   echo
   "$HOST" report --results "$RESULTS" --size "$SIZE"
-} | tee "$BENCH/results/$SIZE-latest.md"
+} | tee "$BENCH/results/$LABEL-latest.md"
 echo
 echo "samples: $RESULTS"

@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace OpenCodeUsage.Bench.Generator;
 
-/// <summary>Command line: --size S|M|L, --seed N, --out PATH, --template PATH, --output-scale X.</summary>
-internal sealed record GeneratorOptions(string Size, int Seed, string Out, string Template, double OutputScale)
+/// <summary>Command line: --size S|M|L, --seed N, --out PATH, --template PATH, --output-scale X, --generation 1|2.</summary>
+internal sealed record GeneratorOptions(string Size, int Seed, string Out, string Template, double OutputScale, int Generation = 1)
 {
     public const string Usage =
-        "usage: OpenCodeUsage.Bench.Generator --size S|M|L --out <dir>/opencode.db [--seed N] [--template opencode.db] [--output-scale X]";
+        "usage: OpenCodeUsage.Bench.Generator --size S|M|L --out <dir>/opencode.db [--seed N] [--template opencode.db] [--output-scale X] [--generation 1|2]";
 
     /// <summary>Messages (user + assistant rows, fork copies included) per size.</summary>
     public int MessageBudget => Size switch
@@ -25,6 +25,7 @@ internal sealed record GeneratorOptions(string Size, int Seed, string Out, strin
         string size = "M", output = "", template = "";
         int seed = 1;
         double scale = 0.2;
+        var generation = 1;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -35,6 +36,7 @@ internal sealed record GeneratorOptions(string Size, int Seed, string Out, strin
                 case "--out": output = value; break;
                 case "--template": template = value; break;
                 case "--output-scale": scale = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--generation": generation = value is "1" or "2" ? int.Parse(value, CultureInfo.InvariantCulture) : throw new ArgumentException("--generation is 1 or 2"); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
 
@@ -47,7 +49,7 @@ internal sealed record GeneratorOptions(string Size, int Seed, string Out, strin
         }
 
         var options = new GeneratorOptions(size, seed, Path.GetFullPath(output),
-            template.Length > 0 ? template : SchemaTemplate.DefaultPath(), scale);
+            template.Length > 0 ? template : SchemaTemplate.DefaultPath(), scale, generation);
         _ = options.MessageBudget; // validates the size
         return options;
     }

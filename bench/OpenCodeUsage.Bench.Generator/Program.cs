@@ -21,6 +21,16 @@ foreach (var suffix in new[] { "", "-wal", "-shm", "-journal", ".expected.json" 
     File.Delete(options.Out + suffix);
 }
 
+if (options.Generation == 2)
+{
+    // A native OpenCode 2.x database (session_v2 + session_message, no 1.x tables), rows as the message budget.
+    var v2 = OpenCodeV2Data.BenchScenario.Write(Path.GetDirectoryName(options.Out)!, options.MessageBudget, options.Seed, options.Size);
+    Console.WriteLine($"{options.Out}: size {options.Size} (2.x), seed {options.Seed}, {new FileInfo(options.Out).Length / 1048576.0:N0} MiB, " +
+                      $"{v2.Rows:N0} rows, {v2.Sessions + v2.Children + v2.Forks:N0} sessions ({v2.Children:N0} subagent, {v2.Forks:N0} forks, " +
+                      $"{v2.CopiedRows:N0} copied rows), {clock.Elapsed.TotalSeconds:F1} s");
+    return 0;
+}
+
 // Two streams: the plan's shape does not depend on how much random text the content drew.
 var plans = new Planner(new Random(options.Seed)).PlanRoots(options.MessageBudget);
 var random = new Random(unchecked(options.Seed * 7919 + 104_729));

@@ -149,6 +149,24 @@ public static class NativeScenario
             s7.Archive(T(4, 9, 0));
         }
 
+        if (!preview)
+        {
+            // 9. Before dawn UTC (the evening before in Los Angeles): an agent switch, rows without usage (system,
+            // shell, synthetic), a step that failed after it was billed (finish "error" with tokens) and a "length" stop.
+            var s9 = db.Session(AlphaProject, AlphaDir, T(4, 5, 0), model: Model.Smart);
+            s9.User("Plan the release", T(4, 5, 0, 1));
+            s9.AgentSwitched("plan", T(4, 5, 0, 2));
+            s9.System("You are in plan mode.", T(4, 5, 0, 3));
+            step = s9.StartStep(Model.Smart, T(4, 5, 0, 4), agent: "plan").Text("Step one: freeze.");
+            s9.EndStep(step, new Tokens(2600, 120, 0, 0, 0), T(4, 5, 0, 9), "error", error: "Provider returned 500 after streaming");
+            step = s9.StartStep(Model.Smart, T(4, 5, 0, 10), agent: "plan").Text("Step one: freeze the branch, then");
+            s9.EndStep(step, new Tokens(2700, 4096, 0, 2600, 0), T(4, 5, 1, 30), "length");
+            s9.Shell("git tag --list", "v1.0.0", T(4, 5, 2));
+            s9.Synthetic("The background build finished.", T(4, 5, 3));
+            s9.Idle(T(4, 5, 3, 1));
+            s9.Title("Release plan", Model.Fast, new Tokens(230, 5, 0, 0, 0), T(4, 5, 3, 2));
+        }
+
         // 8. A step still streaming: its row has content but no tokens and no finish; the turn is claimed.
         var s6 = db.Session(AlphaProject, AlphaDir, T(4, 8, 0), model: Model.Sonnet);
         s6.User("Explain the build", T(4, 8, 0, 1));

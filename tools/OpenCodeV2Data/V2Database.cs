@@ -38,6 +38,33 @@ public sealed class V2Database : IDisposable
 
     public Ledger Ledger { get; } = new();
 
+    /// <summary>session_message rows now in the database (inserted, copied, minus reverted), as written through here.</summary>
+    public long RowCount { get; internal set; }
+
+    bool bulk;
+
+    /// <summary>For large databases: no journal, no syncing, one transaction until <see cref="EndBulk"/>.</summary>
+    public void Bulk()
+    {
+        Execute("PRAGMA journal_mode=OFF");
+        Execute("PRAGMA synchronous=OFF");
+        Execute("BEGIN");
+        bulk = true;
+    }
+
+    /// <summary>Commits; with <paramref name="wal"/> leaves the database in WAL mode, checkpointed, as OpenCode keeps it.</summary>
+    public void EndBulk(bool wal)
+    {
+        Execute("COMMIT");
+        bulk = false;
+        Execute("PRAGMA synchronous=NORMAL");
+        if (wal) Execute("PRAGMA journal_mode=WAL");
+        Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        keepJournal = wal;
+    }
+
+    bool keepJournal;
+
     internal Ids Ids => ids;
 
     /// <summary>Creates <paramref name="path"/> (which must not exist) with the committed DDL of <paramref name="shape"/>.</summary>
@@ -87,8 +114,9 @@ public sealed class V2Database : IDisposable
 
     public void Dispose()
     {
-        // One file, nothing left in a -wal: the committed data sets are single .db files.
-        Execute("PRAGMA journal_mode=DELETE");
+        if (bulk) Execute("COMMIT");
+        // One file, nothing left in a -wal: the committed data sets are single .db files (bench keeps WAL).
+        if (!keepJournal) Execute("PRAGMA journal_mode=DELETE");
         connection.Dispose();
     }
 

@@ -75,6 +75,22 @@ public sealed class V2Session
     public string ModelSwitched(Model model, long at) =>
         Row("model-switched", new JsonObject { ["time"] = new JsonObject { ["created"] = at }, ["model"] = V2Database.ModelJson(model) }, at);
 
+    public string AgentSwitched(string agent, long at) =>
+        Row("agent-switched", new JsonObject { ["time"] = new JsonObject { ["created"] = at }, ["agent"] = agent }, at);
+
+    public string System(string text, long at) =>
+        Row("system", new JsonObject { ["time"] = new JsonObject { ["created"] = at }, ["text"] = text }, at);
+
+    public string Synthetic(string text, long at) =>
+        Row("synthetic", new JsonObject { ["time"] = new JsonObject { ["created"] = at }, ["sessionID"] = Id, ["text"] = text }, at);
+
+    public string Shell(string command, string output, long at) =>
+        Row("shell", new JsonObject
+        {
+            ["time"] = new JsonObject { ["created"] = at, ["completed"] = at + 300 },
+            ["callID"] = "sh_" + at, ["command"] = command, ["output"] = output,
+        }, at);
+
     /// <summary>Step start: the assistant row, content empty, no tokens, no finish.</summary>
     public Step StartStep(Model model, long at, string? agent = null)
     {
@@ -93,13 +109,14 @@ public sealed class V2Session
     public void Stream(Step step, long at) => Rewrite(step.Id, step.Data, at);
 
     /// <summary>Step end: the row stamped with finish, cost and tokens; the session's totals added to.</summary>
-    public void EndStep(Step step, Tokens tokens, long at, string finish = "stop")
+    public void EndStep(Step step, Tokens tokens, long at, string finish = "stop", string? error = null)
     {
         var cost = step.Model.Price(tokens);
         ((JsonObject)step.Data["time"]!)["completed"] = at;
         step.Data["finish"] = finish;
         step.Data["cost"] = cost;
         step.Data["tokens"] = TokensJson(tokens);
+        if (error is not null) step.Data["error"] = new JsonObject { ["type"] = "unknown", ["message"] = error };
         Rewrite(step.Id, step.Data, at);
         AddTotals(tokens, cost, at);
         db.Ledger.Add(new Charge(Id, "step", step.Id, StartTime(step), step.Model.Key, step.Agent, tokens, cost));
@@ -169,7 +186,7 @@ public sealed class V2Session
         var seq = SeqOf(rowId);
         foreach (var row in db.Rows("SELECT id FROM session_message WHERE session_id = $s AND seq >= $q", ("$s", Id), ("$q", seq)))
             db.Ledger.MarkReverted((string)row[0]!);
-        db.Execute("DELETE FROM session_message WHERE session_id = $s AND seq >= $q", ("$s", Id), ("$q", seq));
+        db.RowCount -= db.Execute("DELETE FROM session_message WHERE session_id = $s AND seq >= $q", ("$s", Id), ("$q", seq));
         db.NextSeq(Id);
         Touch(at);
     }
@@ -198,10 +215,14 @@ public sealed class V2Session
                        "VALUES ($id, $s, $type, $seq, $tc, $tu, $data)",
                 ("$id", $"msg_{suffix}_{seq}"), ("$s", fork.Id), ("$type", type), ("$seq", seq), ("$tc", row[2]), ("$tu", row[3]), ("$data", data));
             last = seq;
+            db.RowCount++;
         }
         db.SetSeq(fork.Id, last);
         return fork;
     }
+
+    public string LastRowId() =>
+        (string)db.Scalar("SELECT id FROM session_message WHERE session_id = $s ORDER BY seq DESC LIMIT 1", ("$s", Id))!;
 
     public long SeqOf(string rowId) => (long)db.Scalar("SELECT seq FROM session_message WHERE id = $id", ("$id", rowId))!;
 
@@ -212,6 +233,7 @@ public sealed class V2Session
         db.Execute("INSERT INTO session_message (id, session_id, type, seq, time_created, time_updated, data) " +
                    "VALUES ($id, $s, $type, $seq, $t, $t, $data)",
             ("$id", id), ("$s", Id), ("$type", type), ("$seq", seq), ("$t", at), ("$data", data.ToJsonString()));
+        db.RowCount++;
         Touch(at);
         return id;
     }

@@ -180,12 +180,18 @@ def collect_db(db):
                         "copy": copy, "kind": r["type"], **tokens_of(p.get("tokens"))})
 
     # Remainders of sessions in session_v2.
+    own_v2, own_v1 = {}, {}
+    for e in entries:
+        if e["kind"] != "v1" and not e["copy"]:
+            own_v2.setdefault(e["session"], []).append(e)
+    for e in v1_all:
+        if db.migrated_at is None or e["column_created"] <= db.migrated_at:
+            own_v1.setdefault(e["session"], []).append(e)
     for sid in sorted(db.v2):
         s, row = sessions[sid], db.v2[sid]
-        own = [e for e in entries if e["session"] == sid and e["kind"] != "v1" and not e["copy"]]
+        own = list(own_v2.get(sid, []))
         if s["generation"] == "migrated":
-            own += [e for e in v1_all if e["session"] == sid
-                    and (db.migrated_at is None or e["column_created"] <= db.migrated_at)]
+            own += own_v1.get(sid, [])
         rest = {f: num(row["tokens_" + f]) - sum(e[f] for e in own) for f in FIELDS}
         rest_cost = num(row["cost"]) - math.fsum(e["cost"] for e in own)
         if any(v < 0 for v in rest.values()) or rest_cost < -EPS:
@@ -247,9 +253,13 @@ SESSION_HEADER = ["session", "generation", "parent", "fork_of", "project", "titl
 
 def report_sessions(entries, sessions, out):
     out.write("\t".join(SESSION_HEADER) + "\n")
+    by_session = {}
+    for e in entries:
+        if not e["copy"]:
+            by_session.setdefault(e["session"], []).append(e)
     for sid in sorted(sessions):
         s, row = sessions[sid], sessions[sid]["row"] or {}
-        own = [e for e in entries if e["session"] == sid and not e["copy"]]
+        own = by_session.get(sid, [])
         rest = [e for e in own if e["kind"] == "rest"]
         vals = [sid, s["generation"], row.get("parent_id") or "", row.get("fork_session_id") or "", s["project"],
                 (row.get("title") or "").replace("\t", " "), str(sum(e["messages"] for e in own))]
