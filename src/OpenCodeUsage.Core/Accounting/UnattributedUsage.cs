@@ -7,7 +7,7 @@ namespace OpenCodeUsage.Accounting;
 /// OpenCode 2.x adds to a session's own totals (<c>session_v2.cost</c>, <c>tokens_*</c>) usage no row carries: title
 /// generation and compaction requests. That remainder is the session's totals less what its rows add up to (without
 /// the rows a 2.x fork copied, which its totals never held). It is one more row of the session, placed at the
-/// session's last update (<c>time_updated</c>: the usage was recorded no later), with the session's model and agent,
+/// session's last update by 2.x (<c>session_v2.time_updated</c>: the usage was recorded no later), with the session's model and agent,
 /// so a session's figures equal OpenCode's columns and a report over sessions adds up to theirs. A part of the
 /// remainder below zero (data that contradicts itself) counts as zero.
 /// </summary>
@@ -48,7 +48,7 @@ internal static class UnattributedUsage
 
         var left = new AssistantRow
         {
-            Created = session.Updated,
+            Created = own.Updated,
             RowId = RowId,
             Input = AssistantRow.Clamp(own.Input - input),
             Output = AssistantRow.Clamp(own.Output - output),

@@ -99,7 +99,7 @@ internal static class DigestLayout
             if (record.V2Totals is { } totals)
             {
                 w.Write(totals.Cost);
-                foreach (var value in new[] { totals.Input, totals.Output, totals.Reasoning, totals.CacheRead, totals.CacheWrite })
+                foreach (var value in new[] { totals.Input, totals.Output, totals.Reasoning, totals.CacheRead, totals.CacheWrite, totals.Updated })
                 {
                     w.Write(value);
                 }
@@ -226,7 +226,7 @@ internal static class DigestLayout
             var (forkOf, idleOutcome) = (Text(r.ReadInt32()), Text(r.ReadInt32()));
             var (created, updated, archived, idle) = (r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
             SessionTotals? totals = r.ReadBoolean()
-                ? new SessionTotals(r.ReadDouble(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())
+                ? new SessionTotals(r.ReadDouble(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())
                 : null;
             digest.SessionRows.Add(new SessionRecord
             {

@@ -123,7 +123,7 @@ internal sealed class SqliteStore : IDisposable
                         V2Totals = raw.sqlite3_column_int64(statement, SessionColumn.HasV2) == 0 ? null : new SessionTotals(
                             raw.sqlite3_column_double(statement, SessionColumn.Cost),
                             Number(SessionColumn.Input) ?? 0, Number(SessionColumn.Output) ?? 0, Number(SessionColumn.Reasoning) ?? 0,
-                            Number(SessionColumn.CacheRead) ?? 0, Number(SessionColumn.CacheWrite) ?? 0),
+                            Number(SessionColumn.CacheRead) ?? 0, Number(SessionColumn.CacheWrite) ?? 0, Number(SessionColumn.V2Updated) ?? created),
                         Store = Store,
                     });
                 }
@@ -199,6 +199,38 @@ internal sealed class SqliteStore : IDisposable
         if (Layout.PrimaryMessages is { } table)
         {
             Scan(table, isSecondary: false, owner, sink, strings, progress, cancellationToken, null, (afterRowId, lastRowId));
+        }
+    }
+
+    private StorageGeneration? _generation;
+
+    /// <summary>
+    /// The generation, told from the tables and, where the 1.x tables sit beside session_message (every 1.x database
+    /// has an empty one; 1.15 wrote event rows there), from whether session_message holds steps: the 2.0 preview's.
+    /// </summary>
+    public StorageGeneration Generation
+    {
+        get
+        {
+            if (_generation is { } known)
+            {
+                return known;
+            }
+
+            var generation = Layout.Generation;
+            if (generation == StorageGeneration.V1 && Layout.SecondaryMessages is { } table && HasSecondaryMessages)
+            {
+                var steps = false;
+                if (Schema.Has(table, "type"))
+                {
+                    Query($"SELECT 1 FROM {DatabaseSchema.Quote(table)} WHERE type = 'assistant' LIMIT 1", _ => steps = true);
+                }
+
+                generation = steps ? StorageGeneration.V2Preview : generation;
+            }
+
+            _generation = generation;
+            return generation;
         }
     }
 

@@ -73,20 +73,12 @@ internal sealed class StorageLayout
         {
             (true, true) => StorageGeneration.Migrated,
             (false, true) => StorageGeneration.V2,
-            (true, false) => !v1Messages && v2Messages ? StorageGeneration.V2Preview
-                // The preview kept the 1.x tables but wrote session_message: rows there, none in message, tell it.
-                : StorageGeneration.V1,
+            // The preview kept the 1.x tables and wrote session_message: where both exist, its rows tell (SqliteStore.Generation).
+            (true, false) => !v1Messages && v2Messages ? StorageGeneration.V2Preview : StorageGeneration.V1,
             _ => StorageGeneration.Unknown,
         };
         return new StorageLayout(schema, generation);
     }
-
-    /// <summary>
-    /// Tells the 1.x tables with an unused session_message (every 1.x database has one) from the 2.0 preview,
-    /// which kept them but wrote session_message: decided on rows, once per read, by the caller.
-    /// </summary>
-    public static StorageGeneration Refine(StorageGeneration generation, bool v1MessagesEmpty, bool v2MessagesEmpty) =>
-        generation == StorageGeneration.V1 && v1MessagesEmpty && !v2MessagesEmpty ? StorageGeneration.V2Preview : generation;
 
     private string Col(string table, string alias, string column) =>
         _schema.Has(table, column) ? $"{alias}.{DatabaseSchema.Quote(column)}" : "NULL";
@@ -116,7 +108,7 @@ internal sealed class StorageLayout
             Pick("agent"), Pick("model"), v2 is not null ? "v.time_created" : "s.time_created", updated, Pick("time_archived"),
             V2Only("fork_session_id"), V2Only("time_idle"), V2Only("idle_outcome"),
             v2 is null ? "0" : "1", V2Only("cost"), V2Only("tokens_input"), V2Only("tokens_output"), V2Only("tokens_reasoning"),
-            V2Only("tokens_cache_read"), V2Only("tokens_cache_write"),
+            V2Only("tokens_cache_read"), V2Only("tokens_cache_write"), V2Only("time_updated"),
         ];
     }
 
@@ -192,5 +184,5 @@ internal static class SessionColumn
 {
     public const int Id = 0, ProjectId = 1, ParentId = 2, Title = 3, Directory = 4, Version = 5, Agent = 6, Model = 7,
         Created = 8, Updated = 9, Archived = 10, ForkSessionId = 11, TimeIdle = 12, IdleOutcome = 13,
-        HasV2 = 14, Cost = 15, Input = 16, Output = 17, Reasoning = 18, CacheRead = 19, CacheWrite = 20;
+        HasV2 = 14, Cost = 15, Input = 16, Output = 17, Reasoning = 18, CacheRead = 19, CacheWrite = 20, V2Updated = 21;
 }

@@ -71,5 +71,5 @@ internal sealed record SessionRecord
 /// </summary>
 internal sealed record StoreRef(string DataDirectory, string Path, bool IsLegacyJson, int Rank);
 
-/// <summary>A session row's own usage columns (cost, tokens_*), as OpenCode 2.x keeps them.</summary>
-internal readonly record struct SessionTotals(double Cost, long Input, long Output, long Reasoning, long CacheRead, long CacheWrite);
+/// <summary>A session row's own usage columns (cost, tokens_*) and when 2.x last updated it, as OpenCode 2.x keeps them.</summary>
+internal readonly record struct SessionTotals(double Cost, long Input, long Output, long Reasoning, long CacheRead, long CacheWrite, long Updated);

@@ -63,15 +63,14 @@ internal static class FuzzSamples
             using var connection = new SqliteConnection($"Data Source={new Uri(db).AbsoluteUri}?immutable=1;Mode=ReadOnly;Pooling=False");
             connection.Open();
             using var command = connection.CreateCommand();
-            // A 2.x database has no message or part table: its session_message rows are sampled as messages.
+            // A 2.x database (tests/data/v2) has no message or part table.
             command.CommandText = $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'";
-            var source = (long)command.ExecuteScalar()! > 0 ? table : table == "message" ? "session_message" : null;
-            if (source is null)
+            if ((long)command.ExecuteScalar()! == 0)
             {
                 continue;
             }
 
-            command.CommandText = $"SELECT CAST(data AS BLOB) FROM {source}";
+            command.CommandText = $"SELECT CAST(data AS BLOB) FROM {table}";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {

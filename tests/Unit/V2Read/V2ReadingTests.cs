@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using OpenCodeUsage.Sessions;
 using OpenCodeUsage.Storage;
 using OpenCodeUsage.Usage;
@@ -105,5 +106,77 @@ public sealed class V2ReadingTests
                 Assert.Equal(e.Messages, s.AssistantMessageCount);
             }
         }
+    }
+
+    [Theory]
+    [InlineData("v2/native")]
+    [InlineData("v2/upgraded-columns")]
+    [InlineData("v2/migrated")]
+    public void Every_session_property_comes_from_session_v2(string dataSet)
+    {
+        var sessions = SessionReader.Read(new SessionQuery { DataPaths = [V2DataSets.DataDir(dataSet)], NoCache = true },
+            TestEnvironment.Isolated, new ReadDiagnostics(), null, CancellationToken.None).ToDictionary(s => s.Id);
+        using var connection = new SqliteConnection($"Data Source={new Uri(V2DataSets.Database(dataSet)).AbsoluteUri}?immutable=1;Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, title, project_id, directory, parent_id, fork_session_id, agent, json_extract(model, '$.providerID'),
+                   json_extract(model, '$.id'), time_archived, time_idle, idle_outcome, version, time_created FROM session_v2
+            """;
+        using var reader = command.ExecuteReader();
+        var seen = 0;
+        var idle = 0;
+        while (reader.Read())
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(i));
+            var s = sessions[reader.GetString(0)];
+            Assert.Equal(Text(1), s.Title);
+            Assert.Equal(Text(2), s.ProjectId);
+            Assert.Equal(Text(3), s.Directory);
+            Assert.Equal(Text(4), s.ParentId);
+            if (Text(5) is { } forkOf)
+            {
+                Assert.Equal(forkOf, s.ForkOfId);
+            }
+
+            Assert.Equal(Text(6), s.Agent);
+            Assert.Equal(Text(12), s.Version);
+            Assert.Equal(Time(13), s.Created);
+            Assert.Equal(Time(9), s.Archived);
+            Assert.Equal(Time(10), s.Idle);
+            Assert.Equal(Text(11), s.IdleOutcome);
+            idle += s.Idle is null ? 0 : 1;
+            // The model the session last used: its newest step's, which 2.x also writes to the session row.
+            Assert.NotNull(s.ModelId);
+            seen++;
+        }
+
+        Assert.True(seen > 0);
+        if (dataSet != "v2/migrated")
+        {
+            Assert.True(idle > 0, "the data set has idle sessions");
+            Assert.Contains(sessions.Values, s => s.Archived is not null);
+            Assert.Contains(sessions.Values, s => s.ForkOfId is not null);
+        }
+    }
+}
+
+/// <summary>The generation of each database, told from its tables and rows.</summary>
+public sealed class StorageGenerationTests
+{
+    [Theory]
+    [InlineData("v2/native", "V2")]
+    [InlineData("v2/upgraded-columns", "V2")]
+    [InlineData("v2/preview-shape", "V2Preview")]
+    [InlineData("v2/preview-1.18.18", "V2Preview")]
+    [InlineData("v2/migrated", "Migrated")]
+    [InlineData("oc-1.18.33", "V1")]
+    [InlineData("oc-1.15.13", "V1")]
+    public void Is_told_from_tables_and_rows(string dataSet, string expected)
+    {
+        using var data = new TempDataSet(dataSet);
+        using var store = SqliteStore.Open(new StoreRef(data.DataDir, data.Database, false, 0));
+        Assert.Equal(expected, store.Generation.ToString());
     }
 }
