@@ -1,3 +1,4 @@
+using OpenCodeUsage.IO;
 using System.IO.Hashing;
 using System.Text;
 
@@ -22,7 +23,7 @@ internal static class DigestFile
         try
         {
             // Streamed twice (hash, then parse) rather than read into one array: a large digest is tens of MB.
-            using var stream = new FileStream(PathFor(directory, database), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            using var stream = RegularFile.OpenRead(PathFor(directory, database), 1 << 20);
             if (stream.Length < TrailerLength)
             {
                 return null;

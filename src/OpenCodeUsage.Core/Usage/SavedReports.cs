@@ -1,3 +1,4 @@
+using OpenCodeUsage.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -92,7 +93,7 @@ internal static class SavedReports
         s_entries = [];
         try
         {
-            var bytes = File.ReadAllBytes(Path.Combine(directory, FileName));
+            var bytes = RegularFile.ReadAllBytes(Path.Combine(directory, FileName), RegularFile.RecordCap);
             var file = JsonSerializer.Deserialize(bytes, SavedReportsJson.Default.SavedReportFile);
             if (file is { Build: var build, Entries: { } entries } && build == Build)
             {
