@@ -61,10 +61,55 @@ internal static partial class RegularFile
         }
     }
 
+    /// <summary>
+    /// Opens one of our own files (a cache or state file) for reading, only if this user owns it and nobody else may
+    /// change it or swap it: neither the file nor its folder is writable by group or others. Anything else is
+    /// <see cref="UntrustedFileException"/>: its content might be anyone's, so it is read from its source instead.
+    /// </summary>
+    public static FileStream OpenOwn(string path, int bufferSize = 4096)
+    {
+        var stream = OpenRead(path, bufferSize);
+        try
+        {
+            if (CurrentUser is { } me && Facts(stream.SafeFileHandle) is { } file)
+            {
+                var folder = Facts(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+                var reason = file.Owner != me ? $"it belongs to user {file.Owner}"
+                    : (file.Mode & OthersWrite) != 0 ? $"others may write it (mode {Octal(file.Mode)})"
+                    : folder is { } f && f.Owner != me && f.Owner != 0 ? $"its folder belongs to user {f.Owner}"
+                    : folder is { } g && (g.Mode & OthersWrite) != 0 ? $"others may write its folder (mode {Octal(g.Mode)})"
+                    : null;
+                if (reason is not null)
+                {
+                    throw new UntrustedFileException(path, reason);
+                }
+            }
+
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><see cref="OpenOwn"/>, read whole up to <paramref name="cap"/> bytes.</summary>
+    public static byte[] ReadOwn(string path, long cap, CancellationToken cancellationToken = default)
+    {
+        using var stream = OpenOwn(path, 1);
+        return ReadToEnd(stream, path, cap, cancellationToken);
+    }
+
     /// <summary>The whole file, if it is regular and at most <paramref name="cap"/> bytes.</summary>
     public static byte[] ReadAllBytes(string path, long cap, CancellationToken cancellationToken = default)
     {
         using var stream = OpenRead(path, 1);
+        return ReadToEnd(stream, path, cap, cancellationToken);
+    }
+
+    private static byte[] ReadToEnd(FileStream stream, string path, long cap, CancellationToken cancellationToken)
+    {
         // The length is only a hint (the file may grow while read): the loop enforces the cap on what is read.
         var hint = stream.Length;
         if (hint > cap)
@@ -156,7 +201,14 @@ internal static partial class RegularFile
     // O_RDONLY | O_NONBLOCK | O_CLOEXEC, whose values differ between Linux and the BSDs (macOS).
     private static int ReadOnlyNonBlocking => OperatingSystem.IsLinux() ? 0x800 | 0x80000 : 0x4 | 0x1000000;
 
-    private static int? Kind(SafeFileHandle handle)
+    private static int? Kind(SafeFileHandle handle) => Facts(handle)?.Kind;
+
+    private const UnixFileMode OthersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
+
+    /// <summary>Type, owner and mode of an open file; null where unknown.</summary>
+    public static FileFacts? Facts(SafeFileHandle handle)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -176,7 +228,7 @@ internal static partial class RegularFile
             return null;
         }
 
-        return FromStatx(buffer).Kind;
+        return FromStatx(buffer);
     }
 
     // struct statx is laid out the same on every Linux architecture: uid at 20, mode (u16) at 28, ino at 32.
@@ -234,6 +286,13 @@ internal sealed class NotRegularFileException(string path, string what)
 /// <summary>A file larger than any real file of its kind: refused rather than read into memory.</summary>
 internal sealed class FileTooLargeException(string path, long cap)
     : IOException($"'{path}' is larger than {cap / (1 << 20)} MB, more than any such file should be; it was not read.")
+{
+    public string Path { get; } = path;
+}
+
+/// <summary>One of our own files that another user owns or may change: not trusted, so not read.</summary>
+internal sealed class UntrustedFileException(string path, string reason)
+    : IOException($"'{path}' is not trusted and was not used: {reason}.")
 {
     public string Path { get; } = path;
 }
