@@ -177,9 +177,6 @@ internal static partial class RegularFile
         }
     }
 
-    /// <summary>Whether <paramref name="path"/> exists and is a regular file or a link to one.</summary>
-    public static bool Exists(string path) => Facts(path) is { } facts ? facts.IsRegular : File.Exists(path);
-
     /// <summary>Type, owner and mode of <paramref name="path"/> (links followed); null where unknown or missing.</summary>
     public static FileFacts? Facts(string path)
     {
