@@ -20,7 +20,7 @@ internal static class DigestFile
     public static string PathFor(string directory, string database) =>
         System.IO.Path.Combine(directory, "digest-" + Convert.ToHexString(XxHash64.Hash(Encoding.UTF8.GetBytes(database))).ToLowerInvariant() + ".bin");
 
-    public static StoreDigest? TryLoad(string directory, string database)
+    public static StoreDigest? TryLoad(string directory, string database, Action<string>? note = null)
     {
         try
         {
@@ -73,6 +73,11 @@ internal static class DigestFile
             using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
             var digest = DigestLayout.Read(reader);
             return digest.Path == database && stream.Position == length ? digest : null;
+        }
+        catch (UntrustedFileException ex)
+        {
+            note?.Invoke(ex.Message + " Its database is read afresh.");
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EndOfStreamException or FormatException
                                        or ArgumentException or InvalidDataException or OverflowException)

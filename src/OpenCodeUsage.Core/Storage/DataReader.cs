@@ -45,7 +45,7 @@ internal static class DataReader
             {
                 var digest = store.IsLegacyJson
                     ? LegacyDigester.Digest(store, strings, diagnostics, report, cancellationToken)
-                    : SqliteDigester.Digest(store, cache?.Find(store.Path), strings, report, cancellationToken);
+                    : SqliteDigester.Digest(store, cache?.Find(store.Path, diagnostics.Note), strings, report, cancellationToken);
                 if (!store.IsLegacyJson)
                 {
                     cache?.Keep(digest);

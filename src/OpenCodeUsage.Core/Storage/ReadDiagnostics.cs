@@ -5,12 +5,18 @@ public sealed class ReadDiagnostics
 {
     private readonly List<OpenCodeUsageException> _failures = [];
     private readonly List<string> _warnings = [];
+    private readonly List<string> _notes = [];
 
     /// <summary>Stores that could not be read at all (each becomes one error record).</summary>
     public IReadOnlyList<OpenCodeUsageException> Failures => _failures;
 
     /// <summary>Things the user should know, e.g. how many malformed rows were skipped and where.</summary>
     public IReadOnlyList<string> Warnings => _warnings;
+
+    /// <summary>Decisions worth a -Verbose line, such as a cache file not trusted and read around.</summary>
+    public IReadOnlyList<string> Notes => _notes;
+
+    internal void Note(string note) => _notes.Add(note);
 
     internal void Fail(OpenCodeUsageException failure) => _failures.Add(failure);
 
