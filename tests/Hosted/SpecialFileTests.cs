@@ -13,12 +13,18 @@ public sealed class SpecialFileTests : IDisposable
 
     public void Dispose()
     {
+        ReleaseFifos();
+        _corpus.Dispose();
+    }
+
+    private void ReleaseFifos()
+    {
         foreach (var fifo in _fifos)
         {
             fifo.Dispose();
         }
 
-        _corpus.Dispose();
+        _fifos.Clear();
     }
 
     private string FifoDataDir()
@@ -56,12 +62,22 @@ public sealed class SpecialFileTests : IDisposable
         Skip.IfNot(OperatingSystem.IsLinux());
         var dir = FifoDataDir();
         var pricing = Path.Combine(dir, "opencode.db");
-        using var engine = new Engine();
-        using var ps = engine.CreatePipeline(script, script.Contains("PricingPath", StringComparison.Ordinal) ? pricing : dir, _corpus.Copy("oc-1.15.13"));
-        var running = ps.BeginInvoke();
-        Thread.Sleep(200);
-        var stopping = Task.Run(ps.Stop);
-        Assert.True(stopping.Wait(Bounded.Limit), "PowerShell.Stop() did not return");
-        Assert.True(running.AsyncWaitHandle.WaitOne(Bounded.Limit), "the pipeline did not end");
+        var engine = new Engine();
+        var ps = engine.CreatePipeline(script, script.Contains("PricingPath", StringComparison.Ordinal) ? pricing : dir, _corpus.Copy("oc-1.15.13"));
+        try
+        {
+            var running = ps.BeginInvoke();
+            Thread.Sleep(200);
+            var stopping = Task.Run(ps.Stop);
+            Assert.True(stopping.Wait(Bounded.Limit), "PowerShell.Stop() did not return");
+            Assert.True(running.AsyncWaitHandle.WaitOne(Bounded.Limit), "the pipeline did not end");
+        }
+        finally
+        {
+            // Release a reader stuck in open(2) first, or closing the runspace would wait for it.
+            ReleaseFifos();
+            ps.Dispose();
+            engine.Dispose();
+        }
     }
 }
