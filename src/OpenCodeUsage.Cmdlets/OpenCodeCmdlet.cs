@@ -189,5 +189,10 @@ public abstract class OpenCodeCmdlet : PSCmdlet, IDisposable
                 WriteWarning(warning);
             }
         }
+
+        foreach (var note in diagnostics.Notes)
+        {
+            WriteVerbose(note);
+        }
     }
 }

@@ -98,6 +98,67 @@ public sealed class ReadSafetyTests : IDisposable
         Assert.Equal(0L, result.GetInt64(0)); // 0 = not blocked by any reader
     }
 
+    /// <summary>A writer like OpenCode with a new message and a renamed session only in its -wal.</summary>
+    private (SqliteConnection Writer, string Session, int Messages) WriteIntoWal(string db)
+    {
+        var writer = new SqliteConnection($"Data Source={db};Pooling=False");
+        writer.Open();
+        Exec(writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;");
+        var (sessionId, messageId) = FirstAssistantMessage(writer);
+        var before = Read(Path.GetDirectoryName(db)!).Single(s => s.Id == sessionId).MessageCount;
+        Exec(writer, $"INSERT INTO message (id, session_id, time_created, time_updated, data) " +
+                     $"SELECT 'msg_zzzzwalonly0000000000000', session_id, time_created + 1000, time_updated + 1000, data FROM message WHERE id = '{messageId}';" +
+                     $"UPDATE session SET title = 'renamed while open', time_updated = time_updated + 1 WHERE id = '{sessionId}';");
+        Assert.True(new FileInfo(db + "-wal").Length > 0);
+        return (writer, sessionId, before);
+    }
+
+    [Fact]
+    public void A_database_named_by_a_symbolic_link_sees_the_rows_in_its_targets_WAL()
+    {
+        var dir = CopyDataSet("oc-1.18.33");
+        var db = Path.Combine(dir, "opencode.db");
+        var (writer, sessionId, messages) = WriteIntoWal(db);
+        using (writer)
+        {
+            var linked = Directory.CreateDirectory(Path.Combine(_dir, "linked")).FullName;
+            File.CreateSymbolicLink(Path.Combine(linked, "opencode.db"), db);
+
+            var seen = Read(linked).Single(s => s.Id == sessionId);
+            Assert.Equal("renamed while open", seen.Title);
+            Assert.Equal(messages + 1, seen.MessageCount);
+
+            // A later write, again only in the target's -wal, is seen too: the cached digest's stamp is the target's.
+            Exec(writer, $"UPDATE session SET title = 'renamed again', time_updated = time_updated + 1 WHERE id = '{sessionId}';");
+            Assert.Equal("renamed again", Read(linked).Single(s => s.Id == sessionId).Title);
+            Assert.Equal(["opencode.db"], Directory.EnumerateFileSystemEntries(linked).Select(Path.GetFileName));
+        }
+    }
+
+    [Fact]
+    public void A_wal_without_its_shm_is_read_whole_and_no_shm_is_created()
+    {
+        var source = Path.Combine(CopyDataSet("oc-1.18.33"), "opencode.db");
+        var (writer, sessionId, messages) = WriteIntoWal(source);
+        var dir = Directory.CreateDirectory(Path.Combine(_dir, "left-behind")).FullName;
+        using (writer)
+        {
+            // What a killed OpenCode (or a copy of its folder) leaves: the database and its -wal, no -shm.
+            File.Copy(source, Path.Combine(dir, "opencode.db"));
+            File.Copy(source + "-wal", Path.Combine(dir, "opencode.db-wal"));
+        }
+
+        var before = Snapshot(dir);
+        var snapshots = Directory.GetDirectories(Path.GetTempPath(), "ocu-wal-*").ToHashSet();
+        var seen = Read(dir).Single(s => s.Id == sessionId);
+        Assert.Equal("renamed while open", seen.Title);
+        Assert.Equal(messages + 1, seen.MessageCount);
+        Assert.Equal(before, Snapshot(dir));
+        Assert.False(File.Exists(Path.Combine(dir, "opencode.db-shm")));
+        // The private copy read in its place is gone with the connection.
+        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "ocu-wal-*"), d => !snapshots.Contains(d));
+    }
+
     [Fact]
     public void A_database_without_wal_and_shm_is_read_in_place()
     {

@@ -1,3 +1,4 @@
+using OpenCodeUsage.IO;
 using OpenCodeUsage.Storage;
 
 namespace OpenCodeUsage.Activity;
@@ -241,7 +242,7 @@ internal sealed class LegacyActivitySource : IActivitySource
     {
         try
         {
-            return File.ReadAllBytes(file);
+            return RegularFile.ReadAllBytes(file, RegularFile.RecordCap);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -10,6 +10,16 @@ internal readonly record struct WriteStamp(long Length, long Modified, long WalL
 {
     public static WriteStamp Of(string database)
     {
+        // Beside the file a link names, where OpenCode's writes land.
+        try
+        {
+            database = Storage.SqliteConnector.ResolveLinks(database);
+        }
+        catch (IOException)
+        {
+            // a loop or a dangling link: stamped as it is
+        }
+
         var db = new FileInfo(database);
         var wal = new FileInfo(database + "-wal");
         return new WriteStamp(

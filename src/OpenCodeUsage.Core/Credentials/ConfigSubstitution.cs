@@ -1,3 +1,4 @@
+using OpenCodeUsage.IO;
 using System.Text.RegularExpressions;
 using OpenCodeUsage.Discovery;
 
@@ -36,7 +37,7 @@ internal static partial class ConfigSubstitution
         try
         {
             path = Path.GetFullPath(path, baseDirectory);
-            return File.ReadAllText(path).Trim();
+            return RegularFile.ReadAllText(path, RegularFile.SecretCap).Trim();
         }
         catch (ArgumentException ex)
         {

@@ -1,3 +1,4 @@
+using OpenCodeUsage.IO;
 using OpenCodeUsage.Storage;
 
 namespace OpenCodeUsage.Credentials;
@@ -9,7 +10,7 @@ internal static class SecretFile
     {
         try
         {
-            return File.ReadAllBytes(path);
+            return RegularFile.ReadAllBytes(path, RegularFile.RecordCap);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

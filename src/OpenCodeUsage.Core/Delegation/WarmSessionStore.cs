@@ -141,7 +141,7 @@ public sealed class WarmSessionStore
     {
         try
         {
-            return File.Exists(Path) && JsonNode.Parse(File.ReadAllText(Path))?["sessions"] is JsonObject sessions
+            return File.Exists(Path) && JsonNode.Parse(RegularFile.ReadOwn(Path, RegularFile.ConfigCap))?["sessions"] is JsonObject sessions
                 ? (JsonObject)sessions.DeepClone()
                 : [];
         }

@@ -66,7 +66,8 @@ internal sealed class DigestCache
 
     public string? Directory { get; }
 
-    public StoreDigest? Find(string path)
+    /// <param name="note">Told why a file on disk was not used, when that is worth saying (another user's file).</param>
+    public StoreDigest? Find(string path, Action<string>? note = null)
     {
         lock (_gate)
         {
@@ -76,7 +77,7 @@ internal sealed class DigestCache
             }
         }
 
-        var loaded = Directory is null ? null : DigestFile.TryLoad(Directory, path);
+        var loaded = Directory is null ? null : DigestFile.TryLoad(Directory, path, note);
         if (loaded is not null)
         {
             lock (_gate)

@@ -1,28 +1,36 @@
+using OpenCodeUsage.IO;
 using System.IO.Hashing;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace OpenCodeUsage.Digest;
 
 /// <summary>
-/// The on-disk form of a <see cref="StoreDigest"/>: one file per database, written to a temporary file and moved
-/// into place. A trailer carries a format version, the payload length and its hash; a file that is foreign,
-/// of another version, truncated or altered is ignored (and later replaced), never trusted.
+/// The on-disk form of a <see cref="StoreDigest"/>: one owner-only file per database, written to a temporary file
+/// and moved into place. A trailer carries a format version, the payload length and its HMAC under the user's
+/// <see cref="MacKey"/>; a file that is foreign, of another version, truncated, altered (even with a recomputed
+/// checksum), or that another user owns or may write, is ignored (and later replaced), never trusted.
 /// </summary>
 internal static class DigestFile
 {
-    private const int FormatVersion = 6; // 6: 2.x session columns
+    private const int FormatVersion = 7; // 6: 2.x session columns; 7: keyed MAC trailer
     private static readonly byte[] Magic = "OCUDIGST"u8.ToArray();
-    private const int TrailerLength = 8 + 4 + 8 + 8;
+    private const int TrailerLength = 8 + 4 + MacKey.Length + 8;
 
     public static string PathFor(string directory, string database) =>
         System.IO.Path.Combine(directory, "digest-" + Convert.ToHexString(XxHash64.Hash(Encoding.UTF8.GetBytes(database))).ToLowerInvariant() + ".bin");
 
-    public static StoreDigest? TryLoad(string directory, string database)
+    public static StoreDigest? TryLoad(string directory, string database, Action<string>? note = null)
     {
         try
         {
             // Streamed twice (hash, then parse) rather than read into one array: a large digest is tens of MB.
-            using var stream = new FileStream(PathFor(directory, database), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            if (MacKey.For(directory) is not { } key)
+            {
+                return null;
+            }
+
+            using var stream = RegularFile.OpenOwn(PathFor(directory, database), 1 << 20);
             if (stream.Length < TrailerLength)
             {
                 return null;
@@ -33,16 +41,16 @@ internal static class DigestFile
             stream.ReadExactly(trailer);
             var length = BitConverter.ToInt64(trailer[..8]);
             var version = BitConverter.ToInt32(trailer[8..12]);
-            var hash = BitConverter.ToUInt64(trailer[12..20]);
+            var mac = trailer[12..(12 + MacKey.Length)].ToArray();
             // The row block is stored as the machine lays it out; a big-endian machine never shares a file.
-            if (!BitConverter.IsLittleEndian || !trailer[20..].SequenceEqual(Magic) || version != FormatVersion
+            if (!BitConverter.IsLittleEndian || !trailer[(12 + MacKey.Length)..].SequenceEqual(Magic) || version != FormatVersion
                 || length != stream.Length - TrailerLength)
             {
                 return null;
             }
 
             stream.Position = 0;
-            var hasher = new XxHash64();
+            using var hasher = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
             var buffer = new byte[1 << 20];
             for (long left = length; left > 0;)
             {
@@ -52,11 +60,11 @@ internal static class DigestFile
                     return null;
                 }
 
-                hasher.Append(buffer.AsSpan(0, read));
+                hasher.AppendData(buffer.AsSpan(0, read));
                 left -= read;
             }
 
-            if (hasher.GetCurrentHashAsUInt64() != hash)
+            if (!CryptographicOperations.FixedTimeEquals(hasher.GetHashAndReset(), mac))
             {
                 return null;
             }
@@ -65,6 +73,11 @@ internal static class DigestFile
             using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
             var digest = DigestLayout.Read(reader);
             return digest.Path == database && stream.Position == length ? digest : null;
+        }
+        catch (UntrustedFileException ex)
+        {
+            note?.Invoke(ex.Message + " Its database is read afresh.");
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EndOfStreamException or FormatException
                                        or ArgumentException or InvalidDataException or OverflowException)
@@ -75,7 +88,6 @@ internal static class DigestFile
 
     public static void TrySave(string directory, StoreDigest digest)
     {
-        string? temporary = null;
         if (!BitConverter.IsLittleEndian)
         {
             return;
@@ -83,10 +95,12 @@ internal static class DigestFile
 
         try
         {
-            System.IO.Directory.CreateDirectory(directory);
-            var path = PathFor(directory, digest.Path);
-            temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            if (MacKey.For(directory) is not { } key)
+            {
+                return;
+            }
+
+            PrivateFile.Write(PathFor(directory, digest.Path), stream =>
             {
                 using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
                 {
@@ -95,34 +109,24 @@ internal static class DigestFile
 
                 var length = stream.Length;
                 stream.Position = 0;
-                var hash = new XxHash64();
-                hash.Append(stream);
+                using var hasher = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = stream.Read(buffer)) > 0)
+                {
+                    hasher.AppendData(buffer.AsSpan(0, read));
+                }
+
                 using var trailer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
                 trailer.Write(length);
                 trailer.Write(FormatVersion);
-                trailer.Write(hash.GetCurrentHashAsUInt64());
+                trailer.Write(hasher.GetHashAndReset());
                 trailer.Write(Magic);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-            temporary = null;
+            });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The cache only saves time; a read-only or full disk must not fail the command.
-        }
-        finally
-        {
-            if (temporary is not null)
-            {
-                try
-                {
-                    File.Delete(temporary);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                }
-            }
         }
     }
 }

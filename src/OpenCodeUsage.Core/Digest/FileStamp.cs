@@ -11,9 +11,23 @@ internal readonly record struct FileStamp(
 {
     public static FileStamp Of(string database)
     {
+        // The stamp of the file SQLite reads: a link's own -wal would never exist.
+        database = ResolveLinks(database);
         var (length, modified, created, inode, changed) = Part(database);
         var (walLength, walModified, walCreated, walInode, walChanged) = Part(database + "-wal");
         return new FileStamp(length, modified, created, inode, changed, walLength, walModified, walCreated, walInode, walChanged);
+    }
+
+    private static string ResolveLinks(string path)
+    {
+        try
+        {
+            return Storage.SqliteConnector.ResolveLinks(path);
+        }
+        catch (IOException)
+        {
+            return path; // a loop or a dangling link: stamped as it is, and its read reports why
+        }
     }
 
     private static (long, long, long, ulong, long) Part(string path)

@@ -107,7 +107,7 @@ internal static class GoCookieConfig
         byte[] json;
         try
         {
-            json = File.ReadAllBytes(path);
+            json = RegularFile.ReadAllBytes(path, RegularFile.ConfigCap);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

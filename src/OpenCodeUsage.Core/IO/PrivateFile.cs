@@ -33,6 +33,7 @@ internal static class PrivateFile
             }
         }
 
+        RemoveLeftovers(directory, Path.GetFileName(path));
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -59,6 +60,35 @@ internal static class PrivateFile
         }
     }
 
+    /// <summary>How old a temporary file must be before it counts as left by a killed write rather than one under way.</summary>
+    internal static readonly TimeSpan LeftoverAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Deletes temporary files a killed write of <paramref name="fileName"/> left behind: ours (".name.guid.tmp") and
+    /// those of earlier versions ("name.guid.tmp"), once old enough that no write can still be using them.
+    /// </summary>
+    private static void RemoveLeftovers(string directory, string fileName)
+    {
+        try
+        {
+            var cutoff = DateTime.UtcNow - LeftoverAge;
+            foreach (var pattern in new[] { $".{fileName}.*.tmp", $"{fileName}.*.tmp" })
+            {
+                foreach (var file in Directory.EnumerateFiles(directory, pattern))
+                {
+                    if (File.GetLastWriteTimeUtc(file) < cutoff)
+                    {
+                        File.Delete(file);
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Litter only: the write goes on.
+        }
+    }
+
     /// <summary>The file's Unix mode; null on Windows, where access is an ACL.</summary>
     public static UnixFileMode? UnixMode(string path) => OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(path);
 
@@ -71,7 +101,8 @@ internal static class PrivateFile
         : new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
+            // Read too, so a writer can checksum what it wrote before the rename.
+            Access = FileAccess.ReadWrite,
             Share = FileShare.None,
             UnixCreateMode = OwnerReadWrite,
         });

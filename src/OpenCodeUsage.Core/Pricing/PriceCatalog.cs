@@ -1,3 +1,4 @@
+using OpenCodeUsage.IO;
 using System.Text.Json;
 using OpenCodeUsage.Discovery;
 
@@ -62,7 +63,7 @@ internal sealed class PriceCatalog
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), Jsonc.Options);
+            document = JsonDocument.Parse(RegularFile.ReadAllBytes(path, RegularFile.RecordCap), Jsonc.Options);
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {

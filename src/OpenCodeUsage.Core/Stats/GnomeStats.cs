@@ -1,3 +1,4 @@
+using OpenCodeUsage.IO;
 using System.Globalization;
 using System.Text.Json;
 using OpenCodeUsage.Accounting;
@@ -104,6 +105,17 @@ public static class GnomeStats
     /// </summary>
     public static void Write(string path, byte[] content)
     {
+        try
+        {
+            // Only a regular file is replaced: the rename below would put a file in place of a device node
+            // (/dev/full), a FIFO or a socket, or of a link to one.
+            RegularFile.EnsureRegular(path);
+        }
+        catch (NotRegularFileException ex)
+        {
+            throw new OpenCodeUsageException("StatsWriteFailed", FailureKind.WriteFailed, $"Writing '{path}' failed: {ex.Message}", path, ex);
+        }
+
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try

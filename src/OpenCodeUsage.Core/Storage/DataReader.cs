@@ -45,7 +45,7 @@ internal static class DataReader
             report(0);
             try
             {
-                var previous = store.IsLegacyJson ? null : cache?.Find(store.Path);
+                var previous = store.IsLegacyJson ? null : cache?.Find(store.Path, diagnostics.Note);
                 var digest = store.IsLegacyJson
                     ? LegacyDigester.Digest(store, strings, diagnostics, report, cancellationToken)
                     : SqliteDigester.Digest(store, previous, strings, report, cancellationToken, rows => rowsInStore = rows);

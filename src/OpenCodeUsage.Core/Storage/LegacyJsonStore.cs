@@ -1,3 +1,4 @@
+using OpenCodeUsage.IO;
 using System.Text.Json;
 
 namespace OpenCodeUsage.Storage;
@@ -93,7 +94,7 @@ internal sealed class LegacyJsonStore
                 byte[] bytes;
                 try
                 {
-                    bytes = File.ReadAllBytes(file);
+                    bytes = RegularFile.ReadAllBytes(file, RegularFile.RecordCap, cancellationToken);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -147,7 +148,7 @@ internal sealed class LegacyJsonStore
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+            using var doc = JsonDocument.Parse(RegularFile.ReadAllBytes(file, RegularFile.RecordCap));
             return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Clone() : null;
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)

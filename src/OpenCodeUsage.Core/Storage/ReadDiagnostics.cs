@@ -5,6 +5,7 @@ public sealed class ReadDiagnostics
 {
     private readonly List<OpenCodeUsageException> _failures = [];
     private readonly List<string> _warnings = [];
+    private readonly List<string> _notes = [];
 
     /// <summary>Stores that could not be read at all (each becomes one error record).</summary>
     public IReadOnlyList<OpenCodeUsageException> Failures => _failures;
@@ -19,6 +20,11 @@ public sealed class ReadDiagnostics
     public static bool IsOncePerSession(string warning) =>
         warning.StartsWith(Usage.UsageScan.NoPricesWarning, StringComparison.Ordinal)
         || warning.StartsWith(Usage.UsageScan.UnpricedWarning, StringComparison.Ordinal);
+
+    /// <summary>Decisions worth a -Verbose line, such as a cache file not trusted and read around.</summary>
+    public IReadOnlyList<string> Notes => _notes;
+
+    internal void Note(string note) => _notes.Add(note);
 
     internal void Fail(OpenCodeUsageException failure) => _failures.Add(failure);
 

@@ -1,3 +1,5 @@
+using OpenCodeUsage.IO;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -7,7 +9,9 @@ namespace OpenCodeUsage.Usage;
 /// The summary memo's entries kept on disk beside the digests, so a new process (a scheduled script, a new
 /// shell) asking what the last one asked, of unchanged files, is answered without reading them. The keys
 /// carry every file's stamp, so a changed file never matches; the file names the module build that wrote it,
-/// and any other build, a damaged file or one of another shape is ignored and replaced.
+/// and any other build, a damaged file or one of another shape is ignored and replaced. The file is owner-only and
+/// begins with an HMAC of the rest under the user's <see cref="MacKey"/>: one changed by anyone else, or that another
+/// user owns or may write, is ignored the same way.
 /// </summary>
 internal static class SavedReports
 {
@@ -92,8 +96,14 @@ internal static class SavedReports
         s_entries = [];
         try
         {
-            var bytes = File.ReadAllBytes(Path.Combine(directory, FileName));
-            var file = JsonSerializer.Deserialize(bytes, SavedReportsJson.Default.SavedReportFile);
+            var signed = RegularFile.ReadOwn(Path.Combine(directory, FileName), RegularFile.RecordCap);
+            if (MacKey.For(directory) is not { } key || signed.Length < MacKey.Length
+                || !CryptographicOperations.FixedTimeEquals(signed.AsSpan(0, MacKey.Length), MacKey.Sign(key, signed.AsSpan(MacKey.Length))))
+            {
+                return;
+            }
+
+            var file = JsonSerializer.Deserialize(signed.AsSpan(MacKey.Length), SavedReportsJson.Default.SavedReportFile);
             if (file is { Build: var build, Entries: { } entries } && build == Build)
             {
                 s_entries = entries.Where(e => e is { Key: not null, Rows: not null, Warnings: not null }).ToList();
@@ -107,28 +117,23 @@ internal static class SavedReports
 
     private static void Save(string directory, List<SavedReport> entries)
     {
-        var path = Path.Combine(directory, FileName);
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {
-            Directory.CreateDirectory(directory);
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            if (MacKey.For(directory) is not { } key)
             {
-                JsonSerializer.Serialize(stream, new SavedReportFile { Build = Build, Entries = entries }, SavedReportsJson.Default.SavedReportFile);
+                return;
             }
 
-            File.Move(temporary, path, overwrite: true);
+            var json = JsonSerializer.SerializeToUtf8Bytes(new SavedReportFile { Build = Build, Entries = entries }, SavedReportsJson.Default.SavedReportFile);
+            PrivateFile.Write(Path.Combine(directory, FileName), stream =>
+            {
+                stream.Write(MacKey.Sign(key, json));
+                stream.Write(json);
+            });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Saving only saves time later; a read-only or full disk must not fail the command.
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-            }
         }
     }
 }
