@@ -18,6 +18,13 @@ Describe 'Module' {
         { Test-ModuleManifest "$repo/artifacts/module/OpenCodeUsage/OpenCodeUsage.psd1" -ErrorAction Stop } | Should -Not -Throw
     }
 
+    It 'has an about_OpenCodeUsage topic that Get-Help finds' {
+        $topic = Get-Help about_OpenCodeUsage | Out-String
+        $topic | Should -Match 'SHORT DESCRIPTION'
+        $topic | Should -Match 'Get-OpenCodeSession'
+        ($topic -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+    }
+
     It 'resolves its output types from scripts' {
         [OpenCodeUsage.Session].FullName | Should -Be 'OpenCodeUsage.Session'
     }
