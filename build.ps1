@@ -6,7 +6,9 @@
     A thin wrapper over the .NET SDK; `dotnet build -c Release` alone stages the module, so nothing here is
     needed to build it. Tasks:
       Build    dotnet build: stages the importable module at artifacts/module/OpenCodeUsage.
-      Test     dotnet test (Core and the module in a hosted PowerShell engine), then Pester when installed.
+      Test     dotnet test (Core and the module in a hosted PowerShell engine), then Pester.
+      Pester   tests/Pester alone, on this pwsh, over the staged module (build it first). Pester comes from
+               NuGet (tools/Pester/Pester.proj); nothing is installed into your PowerShell.
       Package  a .nupkg of the staged module in artifacts/packages, installable with Install-PSResource.
 .EXAMPLE
     ./build.ps1
@@ -15,7 +17,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Package')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -37,12 +39,17 @@ try {
 
     if ('Test' -in $Task) {
         Invoke-Native dotnet @('test', 'OpenCodeUsage.sln', '-c', $Configuration)
-        if (Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0') {
-            $result = Invoke-Pester -Path tests/Pester -PassThru -Output Detailed
-            if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
-        }
-        else {
-            Write-Warning 'Pester 5 is not installed; skipping tests/Pester (Install-PSResource Pester).'
+    }
+
+    if ('Test' -in $Task -or 'Pester' -in $Task) {
+        # The pinned Pester, restored from NuGet into the NuGet cache; its tools/ folder is the module.
+        Invoke-Native dotnet @('restore', 'tools/Pester/Pester.proj', '--nologo', '-v:q')
+        $pester = dotnet msbuild tools/Pester/Pester.proj -nologo -getProperty:PesterModule
+        if ($LASTEXITCODE -ne 0 -or -not (Test-Path -LiteralPath $pester)) { throw "Pester was not restored ($pester)." }
+        Import-Module $pester -Force
+        $result = Invoke-Pester -Path tests/Pester -PassThru -Output Detailed
+        if ($result.Result -ne 'Passed' -or $result.FailedCount -gt 0) {
+            throw "Pester: $($result.FailedCount) test(s) failed, $($result.FailedBlocksCount) block(s) failed, result $($result.Result)."
         }
     }
 

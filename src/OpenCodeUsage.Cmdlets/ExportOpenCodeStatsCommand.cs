@@ -129,7 +129,8 @@ public sealed class ExportOpenCodeStatsCommand : OpenCodeCmdlet
 
         if (PassThru)
         {
-            WriteObject(new FileInfo(_target!));
+            // Through the provider, as Get-Item does: the FileInfo then carries PSPath, so Get-Content and Copy-Item bind it.
+            WriteObject(InvokeProvider.Item.Get([_target!], force: true, literalPath: true), enumerateCollection: true);
         }
     }
 

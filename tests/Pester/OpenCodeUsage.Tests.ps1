@@ -6,11 +6,23 @@ BeforeAll {
     Import-Module "$repo/artifacts/module/OpenCodeUsage" -Force -ErrorAction Stop
     $data = "$repo/tests/data/oc-1.18.33/opencode"
     $expected = Import-Csv "$repo/tests/data/oc-1.18.33/expected.tsv" -Delimiter "`t" | Where-Object session_id -ne 'TOTAL'
+
+    # The command line of this very pwsh. A pwsh installed as a dotnet tool runs as `dotnet pwsh.dll`, so its
+    # process path is dotnet's: relaunch dotnet with the pwsh.dll of $PSHOME. Any other pwsh is its own process.
+    $pwshExe = [Environment]::ProcessPath
+    [string[]] $pwshArgs = if ([IO.Path]::GetFileNameWithoutExtension($pwshExe) -eq 'dotnet') { @(Join-Path $PSHOME pwsh.dll) } else { @() }
 }
 
 Describe 'Module' {
     It 'passes Test-ModuleManifest' {
         { Test-ModuleManifest "$repo/artifacts/module/OpenCodeUsage/OpenCodeUsage.psd1" -ErrorAction Stop } | Should -Not -Throw
+    }
+
+    It 'has an about_OpenCodeUsage topic that Get-Help finds' {
+        $topic = Get-Help about_OpenCodeUsage | Out-String
+        $topic | Should -Match 'SHORT DESCRIPTION'
+        $topic | Should -Match 'Get-OpenCodeSession'
+        ($topic -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
     }
 
     It 'resolves its output types from scripts' {
@@ -74,7 +86,7 @@ param($module, $project, $missing)
 Import-Module $module
 Invoke-OpenCodeDelegate "Model: mock/mock-fast`nfix it  now" -Directory $project -OpenCodePath $missing -WhatIf
 '@
-        $text = & (Get-Process -Id $PID).Path -NoProfile -File $script "$repo/artifacts/module/OpenCodeUsage" $project $missing 2>&1 | Out-String
+        $text = & $pwshExe @pwshArgs -NoProfile -File $script "$repo/artifacts/module/OpenCodeUsage" $project $missing 2>&1 | Out-String
         $text | Should -BeLike '*What if:*'
         $text | Should -BeLike "*run --format json --title 'OpenCodeUsage warm session' -m mock/mock-fast '--' This session*"
         $text | Should -BeLike "*run --format json -m mock/mock-fast --session '<warm session>' --fork '--' fix it '' now*"
