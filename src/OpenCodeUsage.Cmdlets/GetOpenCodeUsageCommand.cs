@@ -21,6 +21,10 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeDataCmdlet
     [ValidateNotNullOrEmpty]
     public UsageGrouping[] GroupBy { get; set; } = [UsageGrouping.Day];
 
+    /// <summary>After the grouped rows, one more with the whole period's figures (IsTotal, Group "Total").</summary>
+    [Parameter(ParameterSetName = SummarySet)]
+    public SwitchParameter Total { get; set; }
+
     /// <summary>One record per assistant message instead of grouped rows.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PerMessageSet)]
     public SwitchParameter PerMessage { get; set; }
@@ -125,6 +129,14 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeDataCmdlet
         {
             WriteObject(Read((diagnostics, progress) => UsageReport.Summarize(query, Environment, diagnostics, progress, CancellationToken),
                 ProgressId, Activity), enumerateCollection: true);
+            if (Total)
+            {
+                // The second pass reads what the first left in memory: the distinct sessions are counted over the whole period.
+                var overall = query with { Overall = true };
+                overall = overall with { ResultKey = ResultKey(overall) };
+                WriteObject(Read((diagnostics, progress) => UsageReport.Summarize(overall, Environment, diagnostics, progress, CancellationToken),
+                    ProgressId, Activity), enumerateCollection: true);
+            }
         }
     }
 
@@ -132,7 +144,7 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeDataCmdlet
     private string ResultKey(UsageQuery query) => string.Join("\u001f",
         string.Join(",", query.DataPaths), string.Join(",", query.GroupBy), query.After?.UtcTicks, query.Before?.UtcTicks,
         query.TimeZone.Id, Join(Input.Ids), Join(Model), Join(Provider), Join(Project), Join(Agent),
-        query.IncludeChildren, query.IncludeForkCopies, query.PricingPath);
+        query.IncludeChildren, query.IncludeForkCopies, query.PricingPath, query.Overall);
 
     private static string Join(string[]? values) => values is null ? string.Empty : string.Join(",", values);
 
