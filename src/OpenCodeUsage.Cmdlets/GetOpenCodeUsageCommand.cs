@@ -21,6 +21,10 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeDataCmdlet
     [ValidateNotNullOrEmpty]
     public UsageGrouping[] GroupBy { get; set; } = [UsageGrouping.Day];
 
+    /// <summary>After the grouped rows, one more with the whole period's figures (IsTotal, Group "Total").</summary>
+    [Parameter(ParameterSetName = SummarySet)]
+    public SwitchParameter Total { get; set; }
+
     /// <summary>One record per assistant message instead of grouped rows.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PerMessageSet)]
     public SwitchParameter PerMessage { get; set; }
@@ -124,6 +128,13 @@ public sealed class GetOpenCodeUsageCommand : OpenCodeDataCmdlet
         {
             WriteObject(Read((diagnostics, progress) => UsageReport.Summarize(query, Environment, diagnostics, progress, CancellationToken),
                 ProgressId, Activity), enumerateCollection: true);
+            if (Total)
+            {
+                // The second pass reads what the first left in memory: the distinct sessions are counted over the whole period.
+                var overall = query with { Overall = true };
+                WriteObject(Read((diagnostics, progress) => UsageReport.Summarize(overall, Environment, diagnostics, progress, CancellationToken),
+                    ProgressId, Activity), enumerateCollection: true);
+            }
         }
     }
 

@@ -27,6 +27,11 @@ public abstract class OpenCodeDataCmdlet : OpenCodeCmdlet
     [Alias("Until")]
     public DateTime? Before { get; set; }
 
+    /// <summary>Only the last N days: today and the N − 1 days before it, from midnight (instead of -After).</summary>
+    [Parameter]
+    [ValidateRange(1, 36_500)]
+    public int? Days { get; set; }
+
     /// <summary>Only these projects (name, id or worktree); wildcards allowed.</summary>
     [Parameter]
     [SupportsWildcards]
@@ -52,6 +57,18 @@ public abstract class OpenCodeDataCmdlet : OpenCodeCmdlet
     protected (DateTimeOffset? After, DateTimeOffset? Before) TimeWindow(TimeZoneInfo? zone = null)
     {
         var (after, before) = (ToOffset(After, zone), ToOffset(Before, zone));
+        if (Days is { } days)
+        {
+            if (After is not null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("-Days and -After both say where the period starts; give one of them."),
+                    ErrorIds.DateRangeInvalid, ErrorCategory.InvalidArgument, Days));
+            }
+
+            after = StartOfLastDays(days, zone ?? TimeZoneInfo.Local, DateTimeOffset.UtcNow);
+        }
+
         if (after > before)
         {
             ThrowTerminatingError(new ErrorRecord(
@@ -60,5 +77,12 @@ public abstract class OpenCodeDataCmdlet : OpenCodeCmdlet
         }
 
         return (after, before);
+    }
+
+    /// <summary>Midnight, in <paramref name="zone"/>, of the first of the last <paramref name="days"/> days ending today.</summary>
+    internal static DateTimeOffset StartOfLastDays(int days, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var firstDay = TimeZoneInfo.ConvertTime(now, zone).Date.AddDays(1 - days);
+        return new DateTimeOffset(firstDay, zone.GetUtcOffset(firstDay));
     }
 }

@@ -48,6 +48,12 @@ public sealed record UsageSummary
     /// <summary>Cost recomputed from the model catalogue's prices; empty when a model of the group has no price.</summary>
     public decimal? EstimatedCost { get; init; }
 
+    /// <summary>The total row of <c>Get-OpenCodeUsage -Total</c>: every counted message, whatever the grouping.</summary>
+    public bool IsTotal { get; init; }
+
+    /// <summary>The <see cref="Group"/> of the total row.</summary>
+    public const string TotalGroup = "Total";
+
     /// <summary>The provider/model pairs used, comma-separated.</summary>
     public string? Models { get; init; }
 

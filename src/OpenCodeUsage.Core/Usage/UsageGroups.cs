@@ -269,7 +269,8 @@ internal sealed class GroupTally(CountedMessage first)
         });
         return new UsageSummary
         {
-            Group = string.Join(" · ", parts),
+            Group = grouping.Count == 0 ? UsageSummary.TotalGroup : string.Join(" · ", parts),
+            IsTotal = grouping.Count == 0,
             Date = date,
             Week = week,
             Month = month,

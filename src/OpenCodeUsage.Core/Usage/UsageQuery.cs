@@ -8,6 +8,9 @@ public sealed record UsageQuery
     /// <summary>Grouping keys in order; empty means by day.</summary>
     public IReadOnlyList<UsageGrouping> GroupBy { get; init; } = [UsageGrouping.Day];
 
+    /// <summary>One row over everything the filters select, ignoring <see cref="GroupBy"/>: the total row.</summary>
+    public bool Overall { get; init; }
+
     /// <summary>Messages created at or after this instant.</summary>
     public DateTimeOffset? After { get; init; }
 

@@ -50,7 +50,7 @@ public static class UsageReport
         // Each session is tallied on its own, then added to the groups; a session whose part from the last call
         // still holds is not read again, so a change costs the changed sessions, not the whole history.
         var groups = new Dictionary<GroupKey, GroupTally>();
-        UsageGrouping[] grouping = query.GroupBy.Count == 0 ? [UsageGrouping.Day] : query.GroupBy.Distinct().ToArray();
+        UsageGrouping[] grouping = query.Overall ? [] : query.GroupBy.Count == 0 ? [UsageGrouping.Day] : query.GroupBy.Distinct().ToArray();
         var clock = new ZoneClock(query.TimeZone);
         var parts = partsKey is null ? null : new Dictionary<string, SessionPart>(held?.Parts.Count ?? 0, StringComparer.Ordinal);
         var unpriced = new HashSet<(int, int)>();
