@@ -14,7 +14,7 @@ public sealed class V2EditsTests : IDisposable
 
     static (long Input, double Cost, long Rows) Session(string database, string id)
     {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection(CommittedDatabase.ConnectionString(database));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT tokens_input, cost, (SELECT count(*) FROM session_message WHERE session_id = $id) FROM session_v2 WHERE id = $id";

@@ -16,7 +16,7 @@ public sealed class V2OracleTests
 
     static List<Dictionary<string, object?>> Rows(string database, string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection(CommittedDatabase.ConnectionString(database));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -16,7 +16,7 @@ public sealed class V2PreviewDataTests
 
     static List<object?[]> Rows(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Database};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection(CommittedDatabase.ConnectionString(Database));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -12,7 +12,7 @@ public sealed class V2SchemaTests
 {
     internal static Dictionary<string, string> Master(string database)
     {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection(CommittedDatabase.ConnectionString(database));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL";
