@@ -47,7 +47,11 @@ public sealed partial class ErrorIdHelpTests
         foreach (var file in Directory.EnumerateFiles(Path.Combine(Src, "OpenCodeUsage.Core"), "*.cs", SearchOption.AllDirectories))
         {
             var text = File.ReadAllText(file);
-            foreach (var pattern in new[] { CoreException(), CoreHelper(), CoreConstant() })
+            // A class whose name ends in Errors holds nothing but ids (Storage/SqliteErrors.cs).
+            var patterns = Path.GetFileNameWithoutExtension(file).EndsWith("Errors", StringComparison.Ordinal)
+                ? new[] { CoreException(), CoreHelper(), CoreConstant(), ErrorsClassConstant() }
+                : new[] { CoreException(), CoreHelper(), CoreConstant() };
+            foreach (var pattern in patterns)
             {
                 foreach (Match m in pattern.Matches(text))
                 {
@@ -71,6 +75,9 @@ public sealed partial class ErrorIdHelpTests
 
     [GeneratedRegex(@"const string ErrorId = ""(\w+)""")]
     private static partial Regex CoreConstant();
+
+    [GeneratedRegex(@"public const string \w+ = ""(\w+)"";")]
+    private static partial Regex ErrorsClassConstant();
 
     [GeneratedRegex(@"new ErrorRecord\([^;]*?,\s*""(\w+)"",\s*ErrorCategory")]
     private static partial Regex LiteralRecordId();

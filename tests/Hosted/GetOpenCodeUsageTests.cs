@@ -145,8 +145,8 @@ public sealed class GetOpenCodeUsageTests
 
         var header = lines.First(l => l.Contains("Cost", StringComparison.Ordinal)).Trim();
         Assert.Matches(arguments.StartsWith("-PerMessage", StringComparison.Ordinal)
-            ? @"^Time\s+Model\s+Agent\s+Input\s+Output\s+Reason\s+CacheRd\s+Cost\s+Fork$"
-            : @"^Group\s+Msgs\s+Input\s+Output\s+Reason\s+CacheRd\s+CacheWr\s+Cost\s+EstCost$", header);
+            ? @"^Time\s+Model\s+Input\s+Output\s+Cache\s+Total\s+Cost\s+Fork$"
+            : @"^Msgs\s+Input\s+Output\s+Cache\s+Total\s+Cost\s+EstCost\s+Group$", header);
     }
 
     [Fact]

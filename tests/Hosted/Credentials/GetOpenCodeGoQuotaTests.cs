@@ -108,8 +108,8 @@ public sealed class GetOpenCodeGoQuotaTests
         var lines = plain.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToList();
         Assert.Matches(@"^Window\s+Used\s+Status\s+ResetsAt\s+LocalCost\s+\$/1%\s+FullIn\s+Source$", lines[0].Trim());
         Assert.All(lines, l => Assert.True(l.Length <= 100, $"too wide: '{l}'"));
-        Assert.Matches(@"^Weekly\s+30\.5%\s+Ok\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+0\.00\s+\d+d \d+h\s+Cookie$", lines.Single(l => l.StartsWith("Weekly", StringComparison.Ordinal)).Trim());
-        Assert.Matches(@"^Monthly\s+100%\s+RateLimited\s+.+\s+0\.00\s+0h 00m\s+Cookie$", lines.Single(l => l.StartsWith("Monthly", StringComparison.Ordinal)).Trim());
+        Assert.Matches(@"^Weekly\s+30\.5%\s+Ok\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+0\.0000\s+\d+d \d+h\s+Cookie$", lines.Single(l => l.StartsWith("Weekly", StringComparison.Ordinal)).Trim());
+        Assert.Matches(@"^Monthly\s+100%\s+RateLimited\s+.+\s+0\.0000\s+0h 00m\s+Cookie$", lines.Single(l => l.StartsWith("Monthly", StringComparison.Ordinal)).Trim());
     }
 
     [Fact]

@@ -57,6 +57,13 @@ public sealed class V2ReadingTests
                 IncludeForkCopies = raw, NoCache = true,
             }, TestEnvironment.Isolated, diagnostics, null, CancellationToken.None);
             Assert.Empty(diagnostics.Failures);
+            // Projects come ordered by name; the oracle knows only their ids.
+            if (grouping == "project")
+            {
+                want = want.OrderBy(w => w.Key, StringComparer.Ordinal).ToList();
+                rows = rows.OrderBy(r => r.ProjectId, StringComparer.Ordinal).ToList();
+            }
+
             Assert.Equal(want.Select(w => w.Key), rows.Select(r => KeyOf(grouping, r)));
             foreach (var (w, r) in want.Zip(rows))
             {
