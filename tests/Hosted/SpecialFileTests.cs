@@ -64,9 +64,9 @@ public sealed class SpecialFileTests : IDisposable
         var pricing = Path.Combine(dir, "opencode.db");
         var engine = new Engine();
         var ps = engine.CreatePipeline(script, script.Contains("PricingPath", StringComparison.Ordinal) ? pricing : dir, _corpus.Copy("oc-1.15.13"));
+        var running = ps.BeginInvoke();
         try
         {
-            var running = ps.BeginInvoke();
             Thread.Sleep(200);
             var stopping = Task.Run(ps.Stop);
             Assert.True(stopping.Wait(Bounded.Limit), "PowerShell.Stop() did not return");
@@ -74,7 +74,14 @@ public sealed class SpecialFileTests : IDisposable
         }
         finally
         {
-            // Release a reader stuck in open(2) first, or closing the runspace would wait for it.
+            // Release readers stuck in open(2) first (a read may open the file again), or closing the runspace would
+            // wait for them.
+            for (var i = 0; i < 100 && !running.IsCompleted; i++)
+            {
+                _fifos.ForEach(f => f.Release());
+                Thread.Sleep(100);
+            }
+
             ReleaseFifos();
             ps.Dispose();
             engine.Dispose();

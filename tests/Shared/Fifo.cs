@@ -23,14 +23,19 @@ internal sealed class Fifo : IDisposable
 
     public void Dispose()
     {
-        // O_WRONLY | O_NONBLOCK: fails at once (ENXIO) when no reader waits, else releases it with an EOF.
+        Release();
+        File.Delete(Path);
+    }
+
+    /// <summary>Releases a reader waiting in open(2) now, with an EOF.</summary>
+    public void Release()
+    {
+        // O_WRONLY | O_NONBLOCK: fails at once (ENXIO) when no reader waits.
         var fd = Open(Path, 0x1 | 0x800);
         if (fd >= 0)
         {
             Close(fd);
         }
-
-        File.Delete(Path);
     }
 
     [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
