@@ -191,7 +191,7 @@ $Code
         Text    = & $strip (Get-Content -Raw "$($box.Run)/out.txt")
         Errors  = & $strip (Get-Content -Raw "$($box.Run)/err.txt")
         Objects = if (Test-Path "$($box.Run)/objects.xml") { @(Import-Clixml "$($box.Run)/objects.xml") } else { @() }
-        Files   = @($written | ForEach-Object { [pscustomobject]@{ Path = $_.FullName.Substring($box.Root.Length); Length = $_.Length } })
+        Files   = @($written | Where-Object { $null -ne $_ } | ForEach-Object { [pscustomobject]@{ Path = $_.FullName.Substring($box.Root.Length); Length = $_.Length } })
     }
     Remove-Item -Recurse -Force $box.Root -ErrorAction SilentlyContinue
     $result

@@ -36,9 +36,11 @@ Describe 'Examples' {
             $run.Errors | Should -BeNullOrEmpty -Because $shown
         }
 
+        # Under Set-StrictMode (build.ps1), only real entries: an empty pipeline can leave a $null in the list.
+        $files = @($run.Files | Where-Object { $null -ne $_ -and $_.PSObject.Properties['Path'] })
         if (-not $MayBeEmpty -and -not $ExpectedError) {
-            ($run.Text.Trim() + ($run.Files.Path -join '')) | Should -Not -BeNullOrEmpty -Because "it prints something or writes a file`n$shown"
-            $run.Files | ForEach-Object { $_.Length | Should -BeGreaterThan 0 -Because "$($_.Path) holds something" }
+            ($run.Text.Trim() + (@($files | ForEach-Object { $_.Path }) -join '')) | Should -Not -BeNullOrEmpty -Because "it prints something or writes a file`n$shown"
+            $files | ForEach-Object { $_.Length | Should -BeGreaterThan 0 -Because "$($_.Path) holds something" }
         }
 
         # Each cost is one of the sample's figures (expected-usage.tsv, expected.tsv) or the fakes' (the delegate recording,
