@@ -62,6 +62,10 @@ function New-DocExample([string] $Source, [string] $Title, [string] $Code) {
     if (-not $empty -and $Code -match 'AddDays\(-(\d+)\)' -and ((Get-Date).Date - $script:SampleDay).TotalDays -gt [int]$Matches[1]) {
         $empty = 'AddDays'
     }
+    # -Days N holds today and the N - 1 days before it.
+    if (-not $empty -and $Code -match '-Days (\d+)' -and ((Get-Date).Date - $script:SampleDay).TotalDays -ge [int]$Matches[1]) {
+        $empty = 'Days'
+    }
 
     # A hashtable: Pester's -ForEach makes its keys the test's variables.
     @{
