@@ -38,7 +38,7 @@ public sealed class OpenCodeRunner : IDelegateRunner
         }
 
         var run = CommandLineText.Format(_program, OpenCodeArguments.ForTask(task, warm));
-        lines.Add("  " + run + (OpenCodeArguments.PromptOnStandardInput(task.Prompt) ? "   (the prompt on standard input)" : string.Empty));
+        lines.Add("  " + run + "   (the prompt on standard input)");
         return string.Join(System.Environment.NewLine, lines);
     }
 
@@ -88,7 +88,7 @@ public sealed class OpenCodeRunner : IDelegateRunner
     private Task<ProcessOutcome> RunTaskAsync(DelegateTask task, string? forkOf, TimeSpan? timeLeft, CancellationToken cancellationToken)
     {
         var arguments = OpenCodeArguments.ForTask(task, forkOf);
-        var stdin = OpenCodeArguments.PromptOnStandardInput(task.Prompt) ? task.Prompt : null;
+        var stdin = OpenCodeArguments.StandardInput(task.Prompt);
         _options.Log.Say($"In '{task.Directory}': {CommandLineText.Format(_program, arguments)}");
         return OpenCodeProcess.RunAsync(_program, arguments, task.Directory, stdin, _options.Environment, timeLeft, cancellationToken);
     }
@@ -97,7 +97,8 @@ public sealed class OpenCodeRunner : IDelegateRunner
     {
         var arguments = OpenCodeArguments.ForWarmSession(task.Model);
         _options.Log.Say($"Making the warm session of '{task.Directory}': {CommandLineText.Format(_program, arguments)}");
-        var outcome = await OpenCodeProcess.RunAsync(_program, arguments, task.Directory, null, _options.Environment, timeLeft(), cancellationToken)
+        var outcome = await OpenCodeProcess.RunAsync(_program, arguments, task.Directory,
+                OpenCodeArguments.StandardInput(OpenCodeArguments.WarmPrompt), _options.Environment, timeLeft(), cancellationToken)
             .ConfigureAwait(false);
         var (status, _, _) = OutcomeClassifier.Classify(outcome);
         if (status != DelegateStatus.Succeeded || outcome.Events.SessionId is not { } id)
