@@ -29,7 +29,7 @@ public sealed class OpenCodeRunner : IDelegateRunner
         string? warm = null;
         if (!task.Fresh)
         {
-            warm = _store.Get(WarmSessionStore.KeyFor(task.Directory, null));
+            warm = _store.Get(WarmSessionStore.KeyFor(task.Directory, null, task.Model));
             if (warm is null)
             {
                 warm = WarmPlaceholder;
@@ -54,7 +54,7 @@ public sealed class OpenCodeRunner : IDelegateRunner
             return Result(task, null, await RunTaskAsync(task, null, Left(), cancellationToken).ConfigureAwait(false), started, clock.Elapsed);
         }
 
-        var key = WarmSessionStore.KeyFor(task.Directory, null);
+        var key = WarmSessionStore.KeyFor(task.Directory, null, task.Model);
         string? gone = null;
         while (true)
         {
