@@ -31,6 +31,7 @@ internal static class DelegateErrors
         DelegateFailureKind.ProviderUnavailable or DelegateFailureKind.ServerUnavailable => ErrorCategory.ResourceUnavailable,
         DelegateFailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
         DelegateFailureKind.QuestionUnanswered => ErrorCategory.OperationStopped,
+        DelegateFailureKind.OutputTooLarge => ErrorCategory.LimitsExceeded,
         DelegateFailureKind.ModelNotFound or DelegateFailureKind.SessionNotFound => ErrorCategory.ObjectNotFound,
         DelegateFailureKind.Timeout => ErrorCategory.OperationTimeout,
         DelegateFailureKind.Cancelled or DelegateFailureKind.Aborted => ErrorCategory.OperationStopped,

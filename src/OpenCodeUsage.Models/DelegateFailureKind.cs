@@ -57,6 +57,9 @@ public enum DelegateFailureKind
     /// <summary>The OpenCode server (-Server) rejected the credentials.</summary>
     ServerAuthFailed,
 
+    /// <summary>OpenCode printed an output line past the size cap; it was cut, so the run's events are incomplete.</summary>
+    OutputTooLarge,
+
     /// <summary>A failure OpenCode did not explain.</summary>
     Unknown,
 }

@@ -27,6 +27,12 @@ internal static class OutcomeClassifier
                 : (DelegateStatus.TimedOut, DelegateFailureKind.Timeout, error);
         }
 
+        if (outcome.LinesCut > 0)
+        {
+            return (DelegateStatus.Failed, DelegateFailureKind.OutputTooLarge, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"OpenCode printed {outcome.LinesCut} output line(s) longer than {BoundedLines.DefaultMaxChars:N0} characters; they were cut, so the run's events are incomplete."));
+        }
+
         if (outcome.Events.Errors is [var first, ..])
         {
             var (name, message) = Resolve(first, outcome.Log);
