@@ -74,11 +74,14 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
         Assert.Equal(warm, second.ForkedFrom);
         Assert.Equal(warm, store.Get(key));
         Assert.Single(log, l => l.StartsWith("Made warm session " + warm, StringComparison.Ordinal));
+        Assert.Null(second.WarmSessionCost); // the warm session already existed
         Assert.Contains($"--session {warm} --fork", runner.Describe(DelegateSandbox.Task(sandbox, "beta", "x")), StringComparison.Ordinal);
 
         var sessions = DelegateSandbox.Sessions(sandbox);
         Assert.Equal(OpenCodeArguments.WarmTitle, sessions[warm].Title);
         Assert.Equal(2, sessions[warm].MessageCount); // the anchor stays small: tasks never run in it
+        Assert.Equal(sessions[warm].OwnCost, first.WarmSessionCost); // reported on the result whose call made it
+        Assert.True(first.WarmSessionCost > 0);
         foreach (var result in new[] { first, second })
         {
             var session = sessions[result.SessionId!];
