@@ -42,6 +42,14 @@ internal sealed class ServerActivitySource
             : server.UserInfo.Contains(':') ? Uri.UnescapeDataString(server.UserInfo[(server.UserInfo.IndexOf(':') + 1)..]) : null;
         if (password is not null)
         {
+            // The same rule as Invoke-OpenCodeDelegate -Server: Basic auth is plain text on the wire.
+            if (server.Scheme == Uri.UriSchemeHttp && !server.IsLoopback)
+            {
+                throw new OpenCodeUsageException("ServerUriInsecure", FailureKind.InvalidArgument,
+                    $"'{Display}' uses plain http to another machine; the server password is only sent over https or to a loopback address.",
+                    Display);
+            }
+
             _authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
         }
     }
