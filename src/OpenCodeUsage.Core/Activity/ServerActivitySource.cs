@@ -125,6 +125,8 @@ internal sealed class ServerActivitySource
     private async Task<bool> ReadStreamAsync(Stream stream, HttpClient http, ChannelWriter<WatchItem> writer, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
+        // A line longer than any event the parser accepts is cut, so the parser still sees it as too long.
+        var lines = new OpenCodeUsage.Server.BoundedLineReader(reader, SseParser.MaxEventChars + 16);
         var parser = new SseParser();
         var any = false;
         while (true)
@@ -134,7 +136,7 @@ internal sealed class ServerActivitySource
             string? line;
             try
             {
-                line = await reader.ReadLineAsync(silence.Token).ConfigureAwait(false);
+                line = await lines.ReadLineAsync(silence.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
