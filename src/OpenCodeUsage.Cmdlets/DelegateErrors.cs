@@ -30,6 +30,8 @@ internal static class DelegateErrors
         DelegateFailureKind.RateLimited or DelegateFailureKind.QuotaExceeded or DelegateFailureKind.ContextOverflow => ErrorCategory.LimitsExceeded,
         DelegateFailureKind.ProviderUnavailable or DelegateFailureKind.ServerUnavailable => ErrorCategory.ResourceUnavailable,
         DelegateFailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        DelegateFailureKind.QuestionUnanswered => ErrorCategory.OperationStopped,
+        DelegateFailureKind.OutputTooLarge => ErrorCategory.LimitsExceeded,
         DelegateFailureKind.ModelNotFound or DelegateFailureKind.SessionNotFound => ErrorCategory.ObjectNotFound,
         DelegateFailureKind.Timeout => ErrorCategory.OperationTimeout,
         DelegateFailureKind.Cancelled or DelegateFailureKind.Aborted => ErrorCategory.OperationStopped,

@@ -169,8 +169,8 @@ public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
         if (Server is { } server && (!server.IsAbsoluteUri || server.Scheme is not ("http" or "https")))
         {
             ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"-Server takes the http(s) address of `opencode serve`, e.g. http://127.0.0.1:4096; '{server}' is not one."),
-                ErrorIds.ServerAddressInvalid, ErrorCategory.InvalidArgument, server));
+                new ArgumentException($"-Server takes the http(s) address of `opencode serve`, e.g. http://127.0.0.1:4096; '{OpenCodeUsage.Server.ServerAddressText.WithoutCredentials(server)}' is not one."),
+                ErrorIds.ServerAddressInvalid, ErrorCategory.InvalidArgument, OpenCodeUsage.Server.ServerAddressText.WithoutCredentials(server)));
         }
 
         if (PollInterval <= TimeSpan.Zero || IdleAfter <= TimeSpan.Zero)

@@ -27,6 +27,9 @@ public enum DelegateFailureKind
     /// <summary>A permission was rejected, or the OpenCode executable may not be run.</summary>
     PermissionDenied,
 
+    /// <summary>The agent asked the user a question that a non-interactive run could not answer.</summary>
+    QuestionUnanswered,
+
     /// <summary>OpenCode does not know the requested provider/model.</summary>
     ModelNotFound,
 
@@ -45,7 +48,7 @@ public enum DelegateFailureKind
     /// <summary>OpenCode exited with an error code and no error event.</summary>
     ProcessFailed,
 
-    /// <summary>OpenCode exited without error but printed no step of work.</summary>
+    /// <summary>OpenCode exited without error but printed no step of work, or the answer was empty.</summary>
     NoOutput,
 
     /// <summary>The OpenCode server (-Server) could not be reached or answered with a server error.</summary>
@@ -53,6 +56,9 @@ public enum DelegateFailureKind
 
     /// <summary>The OpenCode server (-Server) rejected the credentials.</summary>
     ServerAuthFailed,
+
+    /// <summary>OpenCode printed an output line past the size cap; it was cut, so the run's events are incomplete.</summary>
+    OutputTooLarge,
 
     /// <summary>A failure OpenCode did not explain.</summary>
     Unknown,

@@ -55,6 +55,12 @@ public sealed class DelegateResult
     /// <summary>Cost in USD of the task's own steps as OpenCode priced them; subagent sessions are not included.</summary>
     public decimal Cost { get; init; }
 
+    /// <summary>
+    /// Cost in USD of making the warm session this run forked, on the one result whose call made it; null when
+    /// the warm session already existed (or none was used). Not part of <see cref="Cost"/>.
+    /// </summary>
+    public decimal? WarmSessionCost { get; init; }
+
     public DateTimeOffset Started { get; init; }
     public TimeSpan Duration { get; init; }
 

@@ -165,6 +165,9 @@ public sealed class WatchOpenCodeActivityTests : IDisposable
         using var engine = new Engine();
         Assert.Equal("ServerAddressInvalid,OpenCodeUsage.Commands.WatchOpenCodeActivityCommand",
             engine.RunExpectingTermination("Watch-OpenCodeActivity -Server ftp://example.invalid/").FullyQualifiedErrorId);
+        var withPassword = engine.RunExpectingTermination("Watch-OpenCodeActivity -Server 'ftp://opencode:hunter2-secret@example.invalid/'");
+        Assert.DoesNotContain("hunter2-secret", withPassword.Exception.Message + withPassword.TargetObject, StringComparison.Ordinal);
+        Assert.Contains("ftp://***@example.invalid/", withPassword.Exception.Message, StringComparison.Ordinal);
         Assert.StartsWith("DataDirectoryNotFound",
             engine.RunExpectingTermination("Watch-OpenCodeActivity -DataPath $args[0]", Path.Combine(_dir, "missing")).FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromSeconds(0.5), engine.Run("(Get-Command Watch-OpenCodeActivity).Parameters['PollInterval'].Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentTransformationAttribute] } | ForEach-Object { $_.Transform($ExecutionContext, 0.5) }")[0].BaseObject);

@@ -42,6 +42,14 @@ internal sealed class ServerActivitySource
             : server.UserInfo.Contains(':') ? Uri.UnescapeDataString(server.UserInfo[(server.UserInfo.IndexOf(':') + 1)..]) : null;
         if (password is not null)
         {
+            // The same rule as Invoke-OpenCodeDelegate -Server: Basic auth is plain text on the wire.
+            if (server.Scheme == Uri.UriSchemeHttp && !server.IsLoopback)
+            {
+                throw new OpenCodeUsageException("ServerUriInsecure", FailureKind.InvalidArgument,
+                    $"'{Display}' uses plain http to another machine; the server password is only sent over https or to a loopback address.",
+                    Display);
+            }
+
             _authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
         }
     }
@@ -117,6 +125,8 @@ internal sealed class ServerActivitySource
     private async Task<bool> ReadStreamAsync(Stream stream, HttpClient http, ChannelWriter<WatchItem> writer, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
+        // A line longer than any event the parser accepts is cut, so the parser still sees it as too long.
+        var lines = new OpenCodeUsage.Server.BoundedLineReader(reader, SseParser.MaxEventChars + 16);
         var parser = new SseParser();
         var any = false;
         while (true)
@@ -126,7 +136,7 @@ internal sealed class ServerActivitySource
             string? line;
             try
             {
-                line = await reader.ReadLineAsync(silence.Token).ConfigureAwait(false);
+                line = await lines.ReadLineAsync(silence.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -15,11 +15,19 @@ public sealed record DelegateTask
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>
-    /// Applies the prompt's directives; explicit settings win. Fails with PromptEmpty when nothing is left to
-    /// send, and ModelInvalid for a model that is not provider/model.
+    /// Applies the prompt's directives; explicit settings win. Fails with PromptInvalid for a NUL, PromptEmpty when nothing
+    /// is left to send, and ModelInvalid for a model that is not provider/model.
     /// </summary>
     public static DelegateTask From(DelegateRequest request)
     {
+        if (request.Prompt.Contains('\0', StringComparison.Ordinal))
+        {
+            // No channel to OpenCode carries a NUL (a C string ends there), so the model would get less than was asked.
+            throw new OpenCodeUsageException("PromptInvalid", FailureKind.InvalidArgument,
+                $"The prompt contains a NUL character (U+0000) at position {request.Prompt.IndexOf('\0', StringComparison.Ordinal)}; OpenCode cannot receive it. Remove it and try again.",
+                null);
+        }
+
         var parsed = PromptDirectives.Parse(request.Prompt);
         if (string.IsNullOrWhiteSpace(parsed.Prompt))
         {

@@ -14,6 +14,9 @@ internal sealed record ProcessOutcome(
     string? StartError,
     TimeSpan Duration)
 {
+    /// <summary>Output lines longer than <see cref="BoundedLines.DefaultMaxChars"/>, cut: their events were lost.</summary>
+    public int LinesCut { get; init; }
+
     public bool Exited => StartError is null && !TimedOut && !Cancelled;
 
     /// <summary>OpenCode refused <c>--session</c> because the session does not exist (it printed no event first).</summary>
@@ -63,7 +66,8 @@ internal static class OpenCodeProcess
         using (process)
         {
             var input = WriteInputAsync(process, standardInput);
-            var pumps = Task.WhenAll(PumpAsync(process.StandardOutput, events.Feed), PumpAsync(process.StandardError, log.Feed));
+            var stdout = PumpAsync(process.StandardOutput, events.Feed);
+            var pumps = Task.WhenAll(stdout, PumpAsync(process.StandardError, log.Feed));
             bool timedOut = false, cancelled = false;
             using var deadline = timeLeft is { } limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -90,7 +94,10 @@ internal static class OpenCodeProcess
             }
 
             await input.ConfigureAwait(false);
-            return new ProcessOutcome(events, log, process.HasExited ? process.ExitCode : null, timedOut, cancelled, null, clock.Elapsed);
+            return new ProcessOutcome(events, log, process.HasExited ? process.ExitCode : null, timedOut, cancelled, null, clock.Elapsed)
+            {
+                LinesCut = stdout.IsCompletedSuccessfully ? stdout.Result : 0,
+            };
         }
     }
 
@@ -156,18 +163,17 @@ internal static class OpenCodeProcess
         }
     }
 
-    private static async Task PumpAsync(StreamReader reader, Action<string> sink)
+    /// <returns>How many lines were too long and cut.</returns>
+    private static async Task<int> PumpAsync(StreamReader reader, Action<string> sink)
     {
         try
         {
-            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
-            {
-                sink(line);
-            }
+            return await BoundedLines.ReadAsync(reader, BoundedLines.DefaultMaxChars, sink).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ObjectDisposedException or IOException)
         {
             // Closed because a grandchild kept the pipe open after the process exited.
+            return 0;
         }
     }
 }

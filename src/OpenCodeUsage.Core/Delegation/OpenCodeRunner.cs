@@ -29,7 +29,7 @@ public sealed class OpenCodeRunner : IDelegateRunner
         string? warm = null;
         if (!task.Fresh)
         {
-            warm = _store.Get(WarmSessionStore.KeyFor(task.Directory, null));
+            warm = _store.Get(WarmSessionStore.KeyFor(task.Directory, null, task.Model));
             if (warm is null)
             {
                 warm = WarmPlaceholder;
@@ -38,7 +38,7 @@ public sealed class OpenCodeRunner : IDelegateRunner
         }
 
         var run = CommandLineText.Format(_program, OpenCodeArguments.ForTask(task, warm));
-        lines.Add("  " + run + (OpenCodeArguments.PromptOnStandardInput(task.Prompt) ? "   (the prompt on standard input)" : string.Empty));
+        lines.Add("  " + run + "   (the prompt on standard input)");
         return string.Join(System.Environment.NewLine, lines);
     }
 
@@ -54,14 +54,20 @@ public sealed class OpenCodeRunner : IDelegateRunner
             return Result(task, null, await RunTaskAsync(task, null, Left(), cancellationToken).ConfigureAwait(false), started, clock.Elapsed);
         }
 
-        var key = WarmSessionStore.KeyFor(task.Directory, null);
+        var key = WarmSessionStore.KeyFor(task.Directory, null, task.Model);
         string? gone = null;
+        decimal? warmCost = null;
         while (true)
         {
             string warm;
             try
             {
-                warm = await _store.GetOrCreateAsync(key, gone, () => CreateWarmAsync(task, Left, cancellationToken), _options.Warn,
+                warm = await _store.GetOrCreateAsync(key, gone, async () =>
+                {
+                    var (id, cost) = await CreateWarmAsync(task, Left, cancellationToken).ConfigureAwait(false);
+                    warmCost = (warmCost ?? 0) + cost;
+                    return id;
+                }, _options.Warn,
                     cancellationToken).ConfigureAwait(false);
             }
             catch (WarmSessionFailed failed)
@@ -77,7 +83,7 @@ public sealed class OpenCodeRunner : IDelegateRunner
             var outcome = await RunTaskAsync(task, warm, Left(), cancellationToken).ConfigureAwait(false);
             if (!outcome.SessionNotFound || gone is not null)
             {
-                return Result(task, warm, outcome, started, clock.Elapsed);
+                return Result(task, warm, outcome, started, clock.Elapsed, warmCost: warmCost);
             }
 
             _options.Log.Say($"The warm session {warm} of '{task.Directory}' no longer exists; making a new one.");
@@ -88,16 +94,17 @@ public sealed class OpenCodeRunner : IDelegateRunner
     private Task<ProcessOutcome> RunTaskAsync(DelegateTask task, string? forkOf, TimeSpan? timeLeft, CancellationToken cancellationToken)
     {
         var arguments = OpenCodeArguments.ForTask(task, forkOf);
-        var stdin = OpenCodeArguments.PromptOnStandardInput(task.Prompt) ? task.Prompt : null;
+        var stdin = OpenCodeArguments.StandardInput(task.Prompt);
         _options.Log.Say($"In '{task.Directory}': {CommandLineText.Format(_program, arguments)}");
         return OpenCodeProcess.RunAsync(_program, arguments, task.Directory, stdin, _options.Environment, timeLeft, cancellationToken);
     }
 
-    private async Task<string> CreateWarmAsync(DelegateTask task, Func<TimeSpan?> timeLeft, CancellationToken cancellationToken)
+    private async Task<(string Id, decimal Cost)> CreateWarmAsync(DelegateTask task, Func<TimeSpan?> timeLeft, CancellationToken cancellationToken)
     {
         var arguments = OpenCodeArguments.ForWarmSession(task.Model);
         _options.Log.Say($"Making the warm session of '{task.Directory}': {CommandLineText.Format(_program, arguments)}");
-        var outcome = await OpenCodeProcess.RunAsync(_program, arguments, task.Directory, null, _options.Environment, timeLeft(), cancellationToken)
+        var outcome = await OpenCodeProcess.RunAsync(_program, arguments, task.Directory,
+                OpenCodeArguments.StandardInput(OpenCodeArguments.WarmPrompt), _options.Environment, timeLeft(), cancellationToken)
             .ConfigureAwait(false);
         var (status, _, _) = OutcomeClassifier.Classify(outcome);
         if (status != DelegateStatus.Succeeded || outcome.Events.SessionId is not { } id)
@@ -105,14 +112,15 @@ public sealed class OpenCodeRunner : IDelegateRunner
             throw new WarmSessionFailed(outcome);
         }
 
+        var cost = outcome.Events.Usage.Cost;
         _options.Log.Say(string.Create(CultureInfo.InvariantCulture,
             $"Made warm session {id} for '{task.Directory}' ({outcome.Events.Usage.Total} tokens, ${outcome.Events.Usage.Cost:0.######})."));
-        return id;
+        return (id, cost);
     }
 
     /// <param name="errorPrefix">Set when the warm session failed: the task never ran, so it has no session, answer or usage.</param>
     private DelegateResult Result(DelegateTask task, string? forkOf, ProcessOutcome outcome, DateTimeOffset started, TimeSpan elapsed,
-        string? errorPrefix = null)
+        string? errorPrefix = null, decimal? warmCost = null)
     {
         var (status, kind, error) = OutcomeClassifier.Classify(outcome);
         foreach (var warning in outcome.Log.Warnings)
@@ -147,6 +155,7 @@ public sealed class OpenCodeRunner : IDelegateRunner
             CacheWriteTokens = usage.CacheWrite,
             TotalTokens = usage.Total,
             Cost = usage.Cost,
+            WarmSessionCost = warmCost,
             Started = started,
             Duration = elapsed,
             ExitCode = outcome.ExitCode,

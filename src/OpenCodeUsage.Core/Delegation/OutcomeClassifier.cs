@@ -27,6 +27,12 @@ internal static class OutcomeClassifier
                 : (DelegateStatus.TimedOut, DelegateFailureKind.Timeout, error);
         }
 
+        if (outcome.LinesCut > 0)
+        {
+            return (DelegateStatus.Failed, DelegateFailureKind.OutputTooLarge, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"OpenCode printed {outcome.LinesCut} output line(s) longer than {BoundedLines.DefaultMaxChars:N0} characters; they were cut, so the run's events are incomplete."));
+        }
+
         if (outcome.Events.Errors is [var first, ..])
         {
             var (name, message) = Resolve(first, outcome.Log);
@@ -42,9 +48,25 @@ internal static class OutcomeClassifier
             return (DelegateStatus.Failed, kind, said ?? $"OpenCode exited with code {outcome.ExitCode}." + Tail(outcome.Log));
         }
 
+        if (outcome.Log.RejectedPermissions is [var permission, ..] rejected)
+        {
+            var question = rejected.Contains("question", StringComparer.Ordinal);
+            return question
+                ? (DelegateStatus.Failed, DelegateFailureKind.QuestionUnanswered,
+                    "The agent asked a question, and a non-interactive run cannot answer it; OpenCode rejected it and the task did not finish.")
+                : (DelegateStatus.Failed, DelegateFailureKind.PermissionDenied,
+                    $"OpenCode asked for the '{permission}' permission, which a non-interactive run cannot grant, and rejected it; the tool never ran. " +
+                    "Allow it in the project's opencode.json (\"permission\") or run the task another way.");
+        }
+
         if (outcome.Events.Usage.Steps == 0 && outcome.Events.Text is null)
         {
             return (DelegateStatus.Failed, DelegateFailureKind.NoOutput, "OpenCode finished without reporting any step of work." + Tail(outcome.Log));
+        }
+
+        if (string.IsNullOrWhiteSpace(outcome.Events.Text))
+        {
+            return (DelegateStatus.Failed, DelegateFailureKind.NoOutput, "OpenCode finished without an answer: the model replied with no text." + Tail(outcome.Log));
         }
 
         return (DelegateStatus.Succeeded, DelegateFailureKind.None, null);

@@ -18,6 +18,7 @@ public sealed partial class RunLog
     private readonly Dictionary<string, (string Name, string Message)> _failures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Name, string Message)> _streamErrors = new(StringComparer.Ordinal);
     private readonly Queue<string> _notices = new();
+    private readonly List<string> _rejected = [];
 
     public void Feed(string line)
     {
@@ -31,6 +32,11 @@ public sealed partial class RunLog
         {
             if (!clean.StartsWith("timestamp=", StringComparison.Ordinal))
             {
+                if (Rejected().Match(clean) is { Success: true } rejected && _rejected.Count < MaxNotices)
+                {
+                    _rejected.Add(rejected.Groups["permission"].Value);
+                }
+
                 _notices.Enqueue(clean.Length > MaxNoticeLength ? clean[..MaxNoticeLength] + "…" : clean);
                 while (_notices.Count > MaxNotices)
                 {
@@ -107,6 +113,18 @@ public sealed partial class RunLog
     {
         get { lock (_gate) return [.. _notices]; }
     }
+
+    /// <summary>
+    /// The permissions a non-interactive run asked for and OpenCode refused on its own ("! permission requested:
+    /// task; auto-rejecting"): the tool never ran, so whatever answer follows is not the task done.
+    /// </summary>
+    public IReadOnlyList<string> RejectedPermissions
+    {
+        get { lock (_gate) return [.. _rejected]; }
+    }
+
+    [GeneratedRegex(@"^!?\s*permission requested:\s*(?<permission>[\w.\-]+).*;\s*auto-rejecting", RegexOptions.CultureInvariant)]
+    private static partial Regex Rejected();
 
     /// <summary>OpenCode's warnings to the user ("! agent … not found. Falling back to default agent").</summary>
     public IReadOnlyList<string> Warnings => Notices.Where(n => n.StartsWith('!')).Select(n => n.TrimStart('!', ' ')).ToList();

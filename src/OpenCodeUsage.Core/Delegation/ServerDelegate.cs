@@ -36,7 +36,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
 
     public string Describe(DelegateTask task)
     {
-        var warm = task.Fresh ? null : _store.Get(WarmSessionStore.KeyFor(task.Directory, BaseUri));
+        var warm = task.Fresh ? null : _store.Get(WarmSessionStore.KeyFor(task.Directory, BaseUri, task.Model));
         var session = task.Fresh
             ? "POST /session"
             : warm is null
@@ -94,7 +94,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
             return;
         }
 
-        var key = WarmSessionStore.KeyFor(task.Directory, BaseUri);
+        var key = WarmSessionStore.KeyFor(task.Directory, BaseUri, task.Model);
         string? gone = null;
         while (true)
         {

@@ -42,8 +42,15 @@ public sealed class WarmSessionStore
         return System.IO.Path.Combine(directory, "OpenCodeUsage", FileName);
     }
 
-    /// <summary>The key of a directory's warm session: its full path, and the server's address for -Server.</summary>
-    public static string KeyFor(string directory, Uri? server)
+    /// <summary>
+    /// The key of a warm session: the directory's full path, the server's address for -Server, and the model it
+    /// was made with. A fork keeps its parent's model, so a warm session made for one model must never be
+    /// forked for a task that asked for another (or for OpenCode's configured one, <paramref name="model"/> null).
+    /// </summary>
+    public static string KeyFor(string directory, Uri? server, string? model) =>
+        model is null ? PlaceKey(directory, server) : PlaceKey(directory, server) + " model=" + model;
+
+    private static string PlaceKey(string directory, Uri? server)
     {
         if (server is not null)
         {

@@ -179,4 +179,17 @@ public sealed class ServerWatchTests
         Assert.Equal("ServerAuthenticationFailed", failure!.ErrorId);
         Assert.DoesNotContain(Password, failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_password_is_never_sent_over_plain_http_to_another_machine()
+    {
+        var credential = new System.Net.NetworkCredential("opencode", "hunter2-secret");
+        var error = Assert.Throws<OpenCodeUsageException>(() =>
+            new ServerActivitySource(new Uri("http://example.invalid:4096/"), new ActivityOptions { Credential = credential }));
+        Assert.Equal("ServerUriInsecure", error.ErrorId);
+        Assert.DoesNotContain("hunter2-secret", error.Message, StringComparison.Ordinal);
+        Assert.Throws<OpenCodeUsageException>(() => new ServerActivitySource(new Uri("http://opencode:pw@example.invalid/"), new ActivityOptions()));
+        _ = new ServerActivitySource(new Uri("http://127.0.0.1:4096/"), new ActivityOptions { Credential = credential }); // loopback: fine
+        _ = new ServerActivitySource(new Uri("https://example.invalid/"), new ActivityOptions { Credential = credential }); // https: fine
+    }
 }

@@ -60,7 +60,7 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
         var log = new List<string>();
         var runner = DelegateSandbox.Runner(sandbox, log);
         var store = DelegateSandbox.Store(sandbox);
-        var key = WarmSessionStore.KeyFor(sandbox.ProjectDirectory("beta"), null);
+        var key = WarmSessionStore.KeyFor(sandbox.ProjectDirectory("beta"), null, null);
         Assert.Null(store.Get(key));
         Assert.Contains("--title", runner.Describe(DelegateSandbox.Task(sandbox, "beta", "x")), StringComparison.Ordinal); // -WhatIf shows the warm-up too
 
@@ -74,11 +74,14 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
         Assert.Equal(warm, second.ForkedFrom);
         Assert.Equal(warm, store.Get(key));
         Assert.Single(log, l => l.StartsWith("Made warm session " + warm, StringComparison.Ordinal));
+        Assert.Null(second.WarmSessionCost); // the warm session already existed
         Assert.Contains($"--session {warm} --fork", runner.Describe(DelegateSandbox.Task(sandbox, "beta", "x")), StringComparison.Ordinal);
 
         var sessions = DelegateSandbox.Sessions(sandbox);
         Assert.Equal(OpenCodeArguments.WarmTitle, sessions[warm].Title);
         Assert.Equal(2, sessions[warm].MessageCount); // the anchor stays small: tasks never run in it
+        Assert.Equal(sessions[warm].OwnCost, first.WarmSessionCost); // reported on the result whose call made it
+        Assert.True(first.WarmSessionCost > 0);
         foreach (var result in new[] { first, second })
         {
             var session = sessions[result.SessionId!];
@@ -90,13 +93,29 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
     }
 
     [SkippableFact]
+    public async Task A_model_asked_for_once_does_not_stick_to_later_calls_through_the_warm_session()
+    {
+        var sandbox = await live.GetAsync();
+        var runner = DelegateSandbox.Runner(sandbox);
+        var smart = await runner.RunAsync(DelegateSandbox.Task(sandbox, "alpha", "Model: mock/mock-smart\nsticky-smart"), CancellationToken.None);
+        var plain = await runner.RunAsync(DelegateSandbox.Task(sandbox, "alpha", "sticky-plain"), CancellationToken.None);
+
+        Assert.True(smart.Status == DelegateStatus.Succeeded, smart.Error);
+        Assert.True(plain.Status == DelegateStatus.Succeeded, plain.Error);
+        Assert.Equal("mock-smart", Assert.Single(DelegateSandbox.RequestsWith(sandbox, "sticky-smart")).Request.Model);
+        Assert.Equal("mock-fast", Assert.Single(DelegateSandbox.RequestsWith(sandbox, "sticky-plain")).Request.Model); // OpenCode's configured model
+        Assert.Equal("mock-fast", plain.ModelId);
+        Assert.NotEqual(smart.ForkedFrom, plain.ForkedFrom);
+    }
+
+    [SkippableFact]
     public async Task A_warm_session_that_no_longer_exists_is_replaced()
     {
         var sandbox = await live.GetAsync();
         var log = new List<string>();
         var runner = DelegateSandbox.Runner(sandbox, log);
         var store = DelegateSandbox.Store(sandbox);
-        var key = WarmSessionStore.KeyFor(sandbox.ProjectDirectory("alpha"), null);
+        var key = WarmSessionStore.KeyFor(sandbox.ProjectDirectory("alpha"), null, null);
         const string gone = "ses_0000000000000000000000000";
         store.Set(key, gone);
 
@@ -202,7 +221,7 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
         using var remote = new ServerDelegate(new ServerOptions { BaseUri = server.BaseUri, UserName = server.Username, Password = server.Password }, options);
 
         var first = await remote.RunAsync(DelegateSandbox.Task(sandbox, "alpha", "server-task one", model: "mock/mock-smart"), CancellationToken.None);
-        var second = await remote.RunAsync(DelegateSandbox.Task(sandbox, "alpha", "server-task two") with { Agent = "plan" }, CancellationToken.None);
+        var second = await remote.RunAsync(DelegateSandbox.Task(sandbox, "alpha", "server-task two", model: "mock/mock-smart") with { Agent = "plan" }, CancellationToken.None);
         Assert.True(first.Status == DelegateStatus.Succeeded, first.Error);
         Assert.True(second.Status == DelegateStatus.Succeeded, second.Error);
         Assert.Equal(server.BaseUri, first.Server);

@@ -9,43 +9,21 @@ public sealed class OpenCodeArgumentsTests
         new() { Prompt = prompt, Directory = "/p", Model = model, Variant = variant, Agent = agent };
 
     [Fact]
-    public void A_task_runs_with_logs_json_its_settings_the_fork_and_the_prompt_after_a_double_dash()
+    public void A_task_runs_with_logs_json_its_settings_and_the_fork_and_no_message_words()
     {
         var args = OpenCodeArguments.ForTask(Task("fix -m it", "mock/mock-fast", "high", "plan"), "ses_warm");
         Assert.Equal(
             ["--print-logs", "--log-level", "INFO", "run", "--format", "json", "-m", "mock/mock-fast", "--variant", "high", "--agent", "plan",
-             "--session", "ses_warm", "--fork", "--", "fix", "-m", "it"],
+             "--session", "ses_warm", "--fork"],
             args);
-        Assert.Equal(["--print-logs", "--log-level", "INFO", "run", "--format", "json", "--", "hi"], OpenCodeArguments.ForTask(Task("hi"), null));
+        Assert.Equal(["--print-logs", "--log-level", "INFO", "run", "--format", "json"], OpenCodeArguments.ForTask(Task("hi"), null));
     }
 
     [Fact]
-    public void The_prompt_is_split_at_every_space_so_OpenCode_joins_it_back_exactly()
-    {
-        // OpenCode joins message words with one space and wraps a word containing a space in quotes.
-        const string prompt = "  two  spaces, \"quotes\", tabs\tand\nnew lines ";
-        var args = OpenCodeArguments.ForTask(Task(prompt), null);
-        var words = args.Skip(args.ToList().IndexOf("--") + 1).ToList();
-        Assert.DoesNotContain(words, w => w.Contains(' '));
-        Assert.Equal(prompt, string.Join(' ', words));
-    }
-
-    [Fact]
-    public void The_warm_session_has_its_title_the_tasks_model_and_a_short_prompt()
+    public void The_warm_session_has_its_title_and_the_tasks_model()
     {
         var args = OpenCodeArguments.ForWarmSession("mock/mock-smart");
-        Assert.Equal(["--print-logs", "--log-level", "INFO", "run", "--format", "json", "--title", OpenCodeArguments.WarmTitle, "-m", "mock/mock-smart", "--"],
-            args.Take(11));
-        Assert.Equal(OpenCodeArguments.WarmPrompt, string.Join(' ', args.Skip(11)));
-    }
-
-    [Fact]
-    public void Only_a_prompt_too_long_for_the_command_line_goes_through_standard_input()
-    {
-        Assert.False(OpenCodeArguments.PromptOnStandardInput("short"));
-        var huge = new string('x', 1_100_000);
-        Assert.True(OpenCodeArguments.PromptOnStandardInput(huge));
-        Assert.DoesNotContain("--", OpenCodeArguments.ForTask(Task(huge), null));
+        Assert.Equal(["--print-logs", "--log-level", "INFO", "run", "--format", "json", "--title", OpenCodeArguments.WarmTitle, "-m", "mock/mock-smart"], args);
     }
 
     [Fact]

@@ -14,11 +14,11 @@ public sealed class WarmSessionStoreTests : IDisposable
     {
         var store = new WarmSessionStore(Path.Combine(_root, "state", WarmSessionStore.FileName));
         var alpha = Path.Combine(_root, "alpha");
-        store.Set(WarmSessionStore.KeyFor(alpha + Path.DirectorySeparatorChar, null), "ses_a");
-        store.Set(WarmSessionStore.KeyFor(alpha, new Uri("http://127.0.0.1:4096")), "ses_server");
-        Assert.Equal("ses_a", store.Get(WarmSessionStore.KeyFor(alpha, null)));
-        Assert.Equal("ses_server", new WarmSessionStore(store.Path).Get(WarmSessionStore.KeyFor(alpha, new Uri("http://127.0.0.1:4096/"))));
-        Assert.Null(store.Get(WarmSessionStore.KeyFor(Path.Combine(_root, "beta"), null)));
+        store.Set(WarmSessionStore.KeyFor(alpha + Path.DirectorySeparatorChar, null, null), "ses_a");
+        store.Set(WarmSessionStore.KeyFor(alpha, new Uri("http://127.0.0.1:4096"), null), "ses_server");
+        Assert.Equal("ses_a", store.Get(WarmSessionStore.KeyFor(alpha, null, null)));
+        Assert.Equal("ses_server", new WarmSessionStore(store.Path).Get(WarmSessionStore.KeyFor(alpha, new Uri("http://127.0.0.1:4096/"), null)));
+        Assert.Null(store.Get(WarmSessionStore.KeyFor(Path.Combine(_root, "beta"), null, null)));
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(store.Path)!, "*.tmp")); // written through a temp file, moved in
         if (!OperatingSystem.IsWindows())
         {
