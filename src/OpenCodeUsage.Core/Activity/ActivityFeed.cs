@@ -214,7 +214,7 @@ public sealed class ActivityFeed : IDisposable
             catch (OpenCodeUsageException ex)
             {
                 // Once per failure spell: a locked or vanished database is retried on the next change or tick.
-                if (!_failing.ContainsKey(source) || _failing[source] != ex.ErrorId)
+                if (!_failing.TryGetValue(source, out var failingWith) || failingWith != ex.ErrorId)
                 {
                     _failing[source] = ex.ErrorId;
                     await writer.WriteAsync(WatchItem.Warn(ex.Message + " Retrying."), cancellationToken).ConfigureAwait(false);

@@ -117,7 +117,7 @@ internal sealed class ServerClient : IDisposable
     }
 
     /// <summary>The reply's body when it succeeded; otherwise the failure it describes, as a <see cref="ServerException"/>.</summary>
-    public JsonNode? Expect(ServerReply reply, string what)
+    public static JsonNode? Expect(ServerReply reply, string what)
     {
         if (reply.Ok)
         {

@@ -59,7 +59,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
             await OpenSessionAsync(task, run, either.Token).ConfigureAwait(false);
             var sent = await _client.SendAsync(HttpMethod.Post, $"session/{run.SessionId}/prompt_async", task.Directory,
                 PromptBody(task, task.Prompt), either.Token).ConfigureAwait(false);
-            _client.Expect(sent, "Sending the prompt");
+            ServerClient.Expect(sent, "Sending the prompt");
             await WaitUntilIdleAsync(task, run, either.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (either.IsCancellationRequested)
@@ -102,7 +102,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
             var reply = await _client.SendAsync(HttpMethod.Post, $"session/{warm}/fork", task.Directory, new JsonObject(), token).ConfigureAwait(false);
             try
             {
-                run.SessionId = IdOf(_client.Expect(reply, $"Forking the warm session {warm}"));
+                run.SessionId = IdOf(ServerClient.Expect(reply, $"Forking the warm session {warm}"));
                 run.ForkedFrom = warm;
             }
             catch (ServerException ex) when (ex.Kind == DelegateFailureKind.SessionNotFound && gone is null)
@@ -129,7 +129,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
         }
 
         var reply = await _client.SendAsync(HttpMethod.Post, "session", task.Directory, body, token).ConfigureAwait(false);
-        return IdOf(_client.Expect(reply, "Creating a session"));
+        return IdOf(ServerClient.Expect(reply, "Creating a session"));
     }
 
     private async Task<string> CreateWarmAsync(DelegateTask task, CancellationToken token)
@@ -140,7 +140,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
             // This call blocks until OpenCode has answered: the warm session is complete before anything forks it.
             var reply = await _client.SendAsync(HttpMethod.Post, $"session/{id}/message", task.Directory,
                 PromptBody(task with { Agent = null, Variant = null }, OpenCodeArguments.WarmPrompt), token).ConfigureAwait(false);
-            if (_client.Expect(reply, "Making the warm session")?["info"]?["error"] is JsonObject error)
+            if (ServerClient.Expect(reply, "Making the warm session")?["info"]?["error"] is JsonObject error)
             {
                 var failure = EventError.From(JsonSerializer.SerializeToElement(error));
                 throw new ServerException(failure.Kind, "The warm session could not be made: " + failure.Message);
@@ -164,7 +164,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
         while (true)
         {
             await Task.Delay(_server.PollInterval, token).ConfigureAwait(false);
-            var statuses = _client.Expect(await _client.SendAsync(HttpMethod.Get, "session/status", task.Directory, null, token).ConfigureAwait(false), "Reading session status");
+            var statuses = ServerClient.Expect(await _client.SendAsync(HttpMethod.Get, "session/status", task.Directory, null, token).ConfigureAwait(false), "Reading session status");
             if (statuses?[run.SessionId!] is JsonObject status && Text(status, "type") is { } type && type != "idle")
             {
                 seenBusy = true;
@@ -257,7 +257,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
     private async Task<IReadOnlyList<ServerMessage>> ReadMessagesAsync(DelegateTask task, string sessionId, CancellationToken token)
     {
         var reply = await _client.SendAsync(HttpMethod.Get, $"session/{sessionId}/message", task.Directory, null, token).ConfigureAwait(false);
-        return (_client.Expect(reply, "Reading the session's messages") as JsonArray ?? []).OfType<JsonObject>().Select(ServerMessage.From).ToList();
+        return (ServerClient.Expect(reply, "Reading the session's messages") as JsonArray ?? []).OfType<JsonObject>().Select(ServerMessage.From).ToList();
     }
 
     private static JsonObject PromptBody(DelegateTask task, string text)

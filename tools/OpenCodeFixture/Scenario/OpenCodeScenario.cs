@@ -44,7 +44,7 @@ public static class OpenCodeScenario
                 var step = await runner.RunAsync(label, "subagent-parent", FixtureConfig.SmartModel, project,
                     [], $"SPAWN_SUBAGENT please delegate fixture task {i}", ct);
                 subagentParent = step.SessionId;
-                subagent = OpenCodeRun.ChildSessionIdsOf(step.OutputLines).FirstOrDefault();
+                subagent = OpenCodeRun.ChildSessionIdsOf(step.OutputLines) is { Count: > 0 } children ? children[0] : null;
             }
             else if (i == 3 && plan.ServeSession)
             {
