@@ -20,7 +20,7 @@ public sealed class CitizenshipTests : IDisposable
         var sessions = engine.Run("Get-OpenCodeSession -DataPath $args[0] -NoCache -Verbose", copy);
         var messages = sessions.Sum(s => (int)s.Properties["MessageCount"].Value);
         var line = Assert.Single(engine.Verbose, v => v.Message.Contains(db, StringComparison.Ordinal)).Message;
-        Assert.Contains("SQLite database", line);
+        Assert.Contains("SQLite database (OpenCode 1.x tables)", line);
         Assert.Contains("cache not used", line);
         Assert.Contains($"{sessions.Count:N0} sessions, {messages:N0} messages", line);
 
@@ -35,6 +35,22 @@ public sealed class CitizenshipTests : IDisposable
         var legacy = RepoPaths.DataDir("oc-1.1.65");
         engine.Run("Get-OpenCodeSession -DataPath $args[0] -Verbose", legacy);
         Assert.Contains(engine.Verbose, v => v.Message.Contains("legacy JSON storage", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("v2/native", "OpenCode 2.x tables")]
+    [InlineData("v2/preview-1.18.18", "OpenCode 2.0 preview")]
+    [InlineData("v2/migrated", "migrated to 2.x, both read")]
+    [InlineData("oc-1.18.33", "OpenCode 1.x tables")]
+    public void Verbose_names_the_storage_generation_cold_and_from_the_cache(string dataSet, string generation)
+    {
+        var copy = _corpus.Copy(dataSet, "generation-" + dataSet.Replace('/', '-'));
+        using var engine = new Engine();
+        foreach (var _ in new[] { "cold", "cached" })
+        {
+            engine.Run("Get-OpenCodeUsage -DataPath $args[0] -PerMessage -Verbose", copy);
+            Assert.Contains(generation, Assert.Single(engine.Verbose, v => v.Message.Contains("opencode.db", StringComparison.Ordinal)).Message);
+        }
     }
 
     [Theory]

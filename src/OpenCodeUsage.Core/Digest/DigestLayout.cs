@@ -43,6 +43,7 @@ internal static class DigestLayout
 
         w.Write(digest.SchemaHash);
         w.Write(digest.MaxRowId);
+        w.Write((int)digest.Generation);
 
         // Names are numbered first, written once, then referred to by number.
         var projects = digest.ProjectRows.Select(p => (strings.Ref(p.Id), strings.Ref(p.Worktree), strings.Ref(p.Name))).ToList();
@@ -179,7 +180,7 @@ internal static class DigestLayout
         var path = r.ReadString();
         var stamp = new FileStamp(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (ulong)r.ReadInt64(), r.ReadInt64(),
             r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (ulong)r.ReadInt64(), r.ReadInt64());
-        var digest = new StoreDigest { Path = path, Stamp = stamp, SchemaHash = r.ReadString(), MaxRowId = r.ReadInt64() };
+        var digest = new StoreDigest { Path = path, Stamp = stamp, SchemaHash = r.ReadString(), MaxRowId = r.ReadInt64(), Generation = (StorageGeneration)r.ReadInt32() };
 
         var strings = new string[Count(r)];
         for (var i = 0; i < strings.Length; i++)

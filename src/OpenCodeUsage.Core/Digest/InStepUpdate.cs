@@ -132,6 +132,7 @@ internal static class InStepUpdate
             Path = store.Path,
             Stamp = stamp,
             SchemaHash = previous.SchemaHash,
+            Generation = sqlite.Generation,
             MaxRowId = maxRowId,
             ProjectRows = sqlite.ReadProjects(),
             SessionRows = sessions,

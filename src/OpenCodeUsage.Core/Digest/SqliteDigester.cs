@@ -46,6 +46,7 @@ internal static class SqliteDigester
             Path = store.Path,
             Stamp = stamp,
             SchemaHash = schemaHash,
+            Generation = sqlite.Generation,
             MaxRowId = sqlite.MaxMessageRowId(),
             ProjectRows = sqlite.ReadProjects(),
             SessionRows = sessions,

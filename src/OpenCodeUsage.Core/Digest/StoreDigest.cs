@@ -11,6 +11,9 @@ internal sealed class StoreDigest
     /// <summary>Hash of the schema's SQL: a schema upgrade invalidates every digest.</summary>
     public string SchemaHash { get; set; } = string.Empty;
 
+    /// <summary>Which OpenCode wrote the database, as its tables tell (for -Verbose).</summary>
+    public StorageGeneration Generation { get; set; }
+
     /// <summary>The highest message rowid digested; rows above it are new.</summary>
     public long MaxRowId { get; set; }
 

@@ -92,7 +92,14 @@ internal static class DataReader
     /// <summary>One line of -Verbose per store: which file, what kind, how the cache served it, what it holds.</summary>
     private static string Describe(StoreRef store, StoreDigest digest, bool cached, StoreDigest? previous)
     {
-        var kind = store.IsLegacyJson ? "legacy JSON storage (OpenCode 1.0 and 1.1)" : "SQLite database (OpenCode 1.x schema)";
+        var kind = store.IsLegacyJson ? "legacy JSON storage (OpenCode 1.0 and 1.1)" : digest.Generation switch
+        {
+            StorageGeneration.V1 => "SQLite database (OpenCode 1.x tables)",
+            StorageGeneration.V2Preview => "SQLite database (OpenCode 2.0 preview: 1.x sessions, session_message)",
+            StorageGeneration.V2 => "SQLite database (OpenCode 2.x tables)",
+            StorageGeneration.Migrated => "SQLite database (OpenCode 1.x tables migrated to 2.x, both read)",
+            _ => "SQLite database",
+        };
         var cache = store.IsLegacyJson ? "not cached"
             : !cached ? "cache not used (-NoCache), read in full"
             : previous is null ? "cache miss, read in full"
