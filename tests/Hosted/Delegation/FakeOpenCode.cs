@@ -2,7 +2,7 @@ namespace OpenCodeUsage.Tests.Hosted.Delegation;
 
 /// <summary>
 /// A stand-in for the opencode executable (a bash script, so Linux and macOS only) in a temporary folder with a
-/// project directory beside it. It records every launch (argv, $PWD, pid) and answers with lines the real
+/// project directory beside it. It records every launch (argv, stdin, $PWD, pid) and answers with lines the real
 /// OpenCode 1.18.33 printed (tests/data/delegate-1.18.33): prompts containing "fail" get the 401 run and exit
 /// 1, "slow" sleeps (its sleep's pid recorded), anything else gets the successful run. Tests of what the cmdlet
 /// does around a run need no real OpenCode; the live tests in tests/Unit drive the real one.
@@ -24,7 +24,10 @@ internal sealed class FakeOpenCode : IDisposable
             mkdir -p "$launch"
             printf '%s\0' "$@" > "$launch/argv"
             printf '%s' "$PWD" > "$launch/pwd"
-            case "$*" in
+            # The prompt comes on standard input (never in argv), as OpenCode reads a non-TTY stdin.
+            prompt=$(cat)
+            printf '%s' "$prompt" > "$launch/stdin"
+            case "$* $prompt" in
               *slow*) sleep 120 & echo $! > "$launch/sleep"; wait ;;
               *fail*) cat "{{Root}}/fail.jsonl"; exit 1 ;;
               *) cat "{{Root}}/ok.jsonl" ;;
@@ -49,6 +52,9 @@ internal sealed class FakeOpenCode : IDisposable
 
     /// <summary>The argument lists it was started with.</summary>
     public IReadOnlyList<string[]> Arguments => Runs().Select(r => File.ReadAllText(Path.Combine(r, "argv")).TrimEnd('\0').Split('\0')).ToList();
+
+    /// <summary>What each run read on standard input: the prompt.</summary>
+    public IReadOnlyList<string> Prompts => Runs().Select(r => File.ReadAllText(Path.Combine(r, "stdin"))).ToList();
 
     public IReadOnlyList<string> WorkingDirectories => Runs().Select(r => File.ReadAllText(Path.Combine(r, "pwd"))).ToList();
 

@@ -31,10 +31,12 @@ public sealed class InvokeOpenCodeDelegateTests
         Assert.Contains("What if:", text, StringComparison.Ordinal);
         Assert.Contains($"In '{fake.Project}':", text, StringComparison.Ordinal);
         // No warm session yet: the one that would be made is shown first, then the fork of it.
-        Assert.Contains($"{fake.Executable} --print-logs --log-level INFO run --format json --title 'OpenCodeUsage warm session' -m mock/mock-fast '--' This session",
+        // The prompts go on standard input, never on the command line (where every user could read them).
+        Assert.Contains($"{fake.Executable} --print-logs --log-level INFO run --format json --title 'OpenCodeUsage warm session' -m mock/mock-fast",
             text, StringComparison.Ordinal);
-        Assert.Contains($"{fake.Executable} --print-logs --log-level INFO run --format json -m mock/mock-fast --agent plan --session '<warm session>' --fork '--' fix it '' 'now''s'",
+        Assert.Contains($"{fake.Executable} --print-logs --log-level INFO run --format json -m mock/mock-fast --agent plan --session '<warm session>' --fork   (the prompt on standard input)",
             text, StringComparison.Ordinal);
+        Assert.DoesNotContain("now''s", text, StringComparison.Ordinal);
         Assert.Empty(fake.Arguments);
     }
 
@@ -58,8 +60,8 @@ public sealed class InvokeOpenCodeDelegateTests
             """, fake.Executable, fake.Project);
         var lines = engine.Host.Text.Split('\n').Where(l => l.Contains(" run --format json", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, lines.Count);
-        Assert.EndsWith("run --format json -m x/y --agent plan '--' from an object", lines[0].TrimEnd(), StringComparison.Ordinal);
-        Assert.EndsWith("run --format json '--' a plain string", lines[1].TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("run --format json -m x/y --agent plan   (the prompt on standard input)", lines[0].TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("run --format json   (the prompt on standard input)", lines[1].TrimEnd(), StringComparison.Ordinal);
         Assert.Equal(
             ["ModelInvalid," + Cmdlet, "DirectoryNotFound," + Cmdlet, "PromptEmpty," + Cmdlet],
             engine.Errors.Select(e => e.FullyQualifiedErrorId));
@@ -74,7 +76,7 @@ public sealed class InvokeOpenCodeDelegateTests
         var missing = Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid().ToString("N"), "opencode");
         engine.Run("Invoke-OpenCodeDelegate 'hello' -Fresh -OpenCodePath $args[0] -WhatIf", missing);
         Assert.Empty(engine.Errors);
-        Assert.Contains("run --format json '--' hello", engine.Host.Text, StringComparison.Ordinal);
+        Assert.Contains("run --format json   (the prompt on standard input)", engine.Host.Text, StringComparison.Ordinal);
 
         var error = engine.RunExpectingTermination("Invoke-OpenCodeDelegate 'hello' -Fresh -OpenCodePath $args[0]", missing);
         Assert.Equal("OpenCodeNotFound," + Cmdlet, error.FullyQualifiedErrorId);
@@ -145,10 +147,11 @@ public sealed class InvokeOpenCodeDelegateTests
         // A result carries its task: piped back in, it binds to the same prompt, directory and settings.
         engine.Run("$args[0] | Invoke-OpenCodeDelegate -Fresh -OpenCodePath $args[1] -WhatIf", output.Take(3).ToArray(), fake.Executable);
         Assert.Empty(engine.Errors);
-        Assert.Equal(3, engine.Host.Text.Split('\n').Count(l => l.Contains($"run --format json '--' ", StringComparison.Ordinal)));
+        Assert.Equal(3, engine.Host.Text.Split('\n').Count(l => l.Contains("run --format json   (the prompt on standard input)", StringComparison.Ordinal)));
 
         // Exactly what the runs were started with, in the project directory (OpenCode takes it from $PWD).
-        Assert.Contains(["--print-logs", "--log-level", "INFO", "run", "--format", "json", "--", "ok", "one"], fake.Arguments);
+        Assert.Contains(["--print-logs", "--log-level", "INFO", "run", "--format", "json"], fake.Arguments);
+        Assert.Contains("ok one", fake.Prompts);
         Assert.All(fake.WorkingDirectories, d => Assert.Equal(fake.Project, d));
     }
 
