@@ -9,11 +9,13 @@
 # Get-OpenCodeGoQuota asks a fake of OpenCode's Go endpoints on loopback (Examples.GoFake.ps1), started in the example's
 # own pwsh: $PSDefaultParameterValues points -BaseUri at it, and the sandbox holds the key and cookie it expects. The
 # hidden cookie prompt of Set-OpenCodeGoCookie is answered by $PSDefaultParameterValues (-Cookie), as a user would type it.
+# Watch-OpenCodeActivity -Server watches a fake `opencode serve` event stream on loopback (Examples.ServeFake.ps1), and
+# a stand-in Get-Credential answers with the fake's password, as a user would type it at the prompt.
 
 # Examples that cannot run here, each with its reason (counted as skipped).
 $script:SkipRules = [ordered]@{
     '\./build\.ps1'                 = '.ci/run runs the README''s first command itself, on the clean clone'
-    'Get-Credential'                = 'asks for a password at a prompt'
+    '(?s)Get-Credential.*Invoke-OpenCodeDelegate' = 'delegates through a running opencode serve (sessions, prompts, events), which no fake here answers'
     'Set-Secret|Get-Secret'         = 'needs Microsoft.PowerShell.SecretManagement and a vault'
 }
 
@@ -30,12 +32,15 @@ $script:NameMap = [ordered]@{
     '*refactor*'                    = '*delegate*'
     '-Provider anthropic, openai'   = '-Provider mockant, mock'
     'https://proxy.example.com/opencode' = '"${__goBaseUri}opencode"'
+    'Watch-OpenCodeActivity -Server http://127.0.0.1:4096' = 'Watch-OpenCodeActivity -Server $__serveBaseUri'
 }
 
 # What the sandbox's user has for OpenCode Go, and what the fake of its endpoints expects.
 $script:GoApiKey = 'sk-example-opencode-key'
 $script:GoCookie = 'example-go-auth-cookie'
 $script:GoWorkspace = 'wrk_01ABCDEF'
+# The password of the fake `opencode serve`, which a stand-in Get-Credential answers with (as a user would type it).
+$script:ServePassword = 'example-server-password'
 
 $script:SampleDay = [datetime]'2026-11-27'
 $script:WatchedStepCost = 0.5
@@ -162,6 +167,7 @@ function Invoke-DocExample([string] $Repo, [string] $Code) {
     $session = 'ses_example' + [guid]::NewGuid().ToString('n').Substring(0, 12)
     $wrapper = "$($box.Run)/example.ps1"
     $goLog = "$($box.Run)/go-requests.txt"
+    $serveLog = "$($box.Run)/serve-requests.txt"
     Set-Content $wrapper -Value @"
 Import-Module '$Repo/artifacts/module/OpenCodeUsage' -ErrorAction Stop
 `$PSDefaultParameterValues['Watch-OpenCodeActivity:TimeoutSec'] = $watchSeconds
@@ -170,11 +176,16 @@ Import-Module '$Repo/artifacts/module/OpenCodeUsage' -ErrorAction Stop
 . '$PSScriptRoot/Examples.GoFake.ps1'
 `$__go = if (`$$($Code -match 'Get-OpenCodeGoQuota')) { Start-GoFake -Repo '$Repo' -Log '$goLog' -ApiKey '$($script:GoApiKey)' -Cookie '$($script:GoCookie)' }
 `$__goBaseUri = `$__go.BaseUri
+. '$PSScriptRoot/Examples.ServeFake.ps1'
+`$__serve = if (`$$($Code -match '-Server \$__serveBaseUri')) { Start-ServeFake -Log '$serveLog' -Password '$($script:ServePassword)' }
+`$__serveBaseUri = `$__serve.BaseUri
+function Get-Credential([string] `$UserName) { [pscredential]::new(`$UserName, (ConvertTo-SecureString '$($script:ServePassword)' -AsPlainText -Force)) }
 if (`$__go) { `$PSDefaultParameterValues['Get-OpenCodeGoQuota:BaseUri'] = `$__goBaseUri }
 `$__output = @(. {
 $Code
 })
 if (`$__go) { Stop-GoFake `$__go }
+if (`$__serve) { Stop-ServeFake `$__serve }
 `$__output | Where-Object { `$null -ne `$_ -and `$_.GetType().Namespace -ne 'Microsoft.PowerShell.Commands.Internal.Format' } |
     Export-Clixml -LiteralPath '$($box.Run)/objects.xml' -Depth 3
 `$__output
@@ -223,6 +234,7 @@ if (`$__go) { Stop-GoFake `$__go }
         })
         # What the fake of OpenCode's Go endpoints was asked: "GET /zen/go/v1/usage 200", one line each.
         GoRequests = @(if (Test-Path $goLog) { Get-Content $goLog })
+        ServeRequests = @(if (Test-Path $serveLog) { Get-Content $serveLog })
     }
     Remove-Item -Recurse -Force $box.Root -ErrorAction SilentlyContinue
     $result

@@ -63,6 +63,13 @@ Describe 'Examples' {
             $goPercent.Keys | Should -Contain $window -Because $shown
             $goPercent[$window] | Should -Contain ([decimal]$row.PercentUsed) -Because "$window is what the fake served`n$shown"
         }
+        # An example watching a server got the fake's event stream with the stand-in credential, and reports what it sent.
+        if ($Code -match 'Watch-OpenCodeActivity -Server' -and -not $ExpectedError) {
+            $run.ServeRequests | Should -Contain 'GET /global/event 200' -Because "the fake served its events ($($run.ServeRequests -join '; '))`n$shown"
+            $kinds = @($run.Objects | ForEach-Object { $_.PSObject.Properties['Kind'].Value.ToString() })
+            $kinds | Should -Contain 'PermissionAsked' -Because $shown
+            $kinds | Should -Contain 'QuestionAsked' -Because $shown
+        }
         # A file that holds the Go cookie is readable by its owner alone.
         $files | Where-Object HoldsGoCookie | ForEach-Object { $_.OwnerOnly | Should -BeTrue -Because "$($_.Path) holds the Go cookie" }
 
