@@ -15,7 +15,7 @@
 # Examples that cannot run here, each with its reason (counted as skipped).
 $script:SkipRules = [ordered]@{
     '\./build\.ps1'                 = '.ci/run runs the README''s first command itself, on the clean clone'
-    '(?s)Get-Credential.*Invoke-OpenCodeDelegate' = 'delegates through a running opencode serve (sessions, prompts, events), which no fake here answers'
+    '(?s)Get-Credential.*Invoke-OpenCodeDelegate' = 'delegates through a running opencode serve (warm session, fork, prompt_async, status, messages): no recording of its answers is here to fake them from (Get-Credential itself has a stand-in)'
     'Set-Secret|Get-Secret'         = 'needs Microsoft.PowerShell.SecretManagement and a vault'
 }
 
