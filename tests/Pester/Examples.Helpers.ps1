@@ -6,20 +6,24 @@
 # answers with a run the real OpenCode 1.18.33 printed (tests/data/delegate-1.18.33/success-smart.jsonl).
 # Names the examples use for a user's own data are mapped onto the sample's ($NameMap). A watch ends after a few
 # seconds ($PSDefaultParameterValues) and sees one step written two seconds in, the way OpenCode writes it.
+# Get-OpenCodeGoQuota asks a fake of OpenCode's Go endpoints on loopback (Examples.GoFake.ps1), started in the example's
+# own pwsh: $PSDefaultParameterValues points -BaseUri at it, and the sandbox holds the key and cookie it expects. The
+# hidden cookie prompt of Set-OpenCodeGoCookie is answered by $PSDefaultParameterValues (-Cookie), as a user would type it.
+# Watch-OpenCodeActivity -Server watches a fake `opencode serve` event stream on loopback (Examples.ServeFake.ps1), and
+# a stand-in Get-Credential answers with the fake's password, as a user would type it at the prompt.
 
 # Examples that cannot run here, each with its reason (counted as skipped).
 $script:SkipRules = [ordered]@{
     '\./build\.ps1'                 = '.ci/run runs the README''s first command itself, on the clean clone'
-    'Get-Credential'                = 'asks for a password at a prompt'
+    '(?s)Get-Credential.*Invoke-OpenCodeDelegate' = 'delegates through a running opencode serve (warm session, fork, prompt_async, status, messages): no recording of its answers is here to fake them from (Get-Credential itself has a stand-in)'
     'Set-Secret|Get-Secret'         = 'needs Microsoft.PowerShell.SecretManagement and a vault'
-    '(?m)^\s*Set-OpenCodeGoCookie'  = 'asks for the cookie at a hidden prompt'
-    'Get-OpenCodeGoQuota'           = 'asks OpenCode''s usage endpoint on the network (tests/Hosted GetOpenCodeGoQuotaTests runs it against a loopback server)'
 }
 
 # Examples whose output may rightly be empty on the sample, each with its reason.
 $script:EmptyRules = [ordered]@{
     'Where-Object Cost -gt 1'       = 'the sample has no session over $1'
     'Where-Object Status -ne Succeeded' = 'every run of the fake succeeds: nothing to retry'
+    'Write-Warning "Go limit'        = 'the fake''s rolling window is far from its limit: no warning'
 }
 
 # A user's names, as the examples spell them -> the sample's.
@@ -27,7 +31,16 @@ $script:NameMap = [ordered]@{
     '-Project my-app'               = '-Project alpha'
     '*refactor*'                    = '*delegate*'
     '-Provider anthropic, openai'   = '-Provider mockant, mock'
+    'https://proxy.example.com/opencode' = '"${__goBaseUri}opencode"'
+    'Watch-OpenCodeActivity -Server http://127.0.0.1:4096' = 'Watch-OpenCodeActivity -Server $__serveBaseUri'
 }
+
+# What the sandbox's user has for OpenCode Go, and what the fake of its endpoints expects.
+$script:GoApiKey = 'sk-example-opencode-key'
+$script:GoCookie = 'example-go-auth-cookie'
+$script:GoWorkspace = 'wrk_01ABCDEF'
+# The password of the fake `opencode serve`, which a stand-in Get-Credential answers with (as a user would type it).
+$script:ServePassword = 'example-server-password'
 
 $script:SampleDay = [datetime]'2026-11-27'
 $script:WatchedStepCost = 0.5
@@ -115,9 +128,13 @@ function New-ExampleSandbox([string] $Repo) {
     Copy-Item -Recurse "$Repo/samples/opencode-sample/opencode" "$($box.Data)/opencode"
     Copy-Item "$Repo/samples/opencode-sample/opencode.json" "$($box.Config)/opencode/opencode.json"
     $auth = Get-Content -Raw "$($box.Data)/opencode/auth.json" | ConvertFrom-Json -AsHashtable
-    $auth['opencode'] = @{ type = 'api'; key = 'sk-example-opencode-key' }
+    $auth['opencode'] = @{ type = 'api'; key = $script:GoApiKey }
     $auth['anthropic'] = @{ type = 'oauth'; refresh = 'example-refresh'; access = 'example-access'; expires = 1700000000000 }
     $auth | ConvertTo-Json | Set-Content "$($box.Data)/opencode/auth.json"
+    # The separate cookie file an example names (~/secrets/opencode-go.json), owner-only as Get-OpenCodeGoQuota demands.
+    New-Item -ItemType Directory "$($box.Home)/secrets" | Out-Null
+    @{ workspaceId = $script:GoWorkspace; authCookie = $script:GoCookie } | ConvertTo-Json | Set-Content "$($box.Home)/secrets/opencode-go.json"
+    if (-not $IsWindows) { chmod 600 "$($box.Home)/secrets/opencode-go.json" }
     New-Item -ItemType Directory "$($box.Work)/samples" | Out-Null
     Copy-Item -Recurse "$Repo/samples/opencode-sample" "$($box.Work)/samples/opencode-sample"
     'Prompt', 'Summarise the sample', 'List the TODOs' | Set-Content "$($box.Work)/tasks.csv"
@@ -149,13 +166,26 @@ function Invoke-DocExample([string] $Repo, [string] $Code) {
     $watchSeconds = if ($Code -match '-IdleAfter\s+(\d+)') { [int]$Matches[1] + 12 } else { 12 }
     $session = 'ses_example' + [guid]::NewGuid().ToString('n').Substring(0, 12)
     $wrapper = "$($box.Run)/example.ps1"
+    $goLog = "$($box.Run)/go-requests.txt"
+    $serveLog = "$($box.Run)/serve-requests.txt"
     Set-Content $wrapper -Value @"
 Import-Module '$Repo/artifacts/module/OpenCodeUsage' -ErrorAction Stop
 `$PSDefaultParameterValues['Watch-OpenCodeActivity:TimeoutSec'] = $watchSeconds
+`$PSDefaultParameterValues['Set-OpenCodeGoCookie:Cookie'] = ConvertTo-SecureString '$($script:GoCookie)' -AsPlainText -Force
 `$id = '$session'
+. '$PSScriptRoot/Examples.GoFake.ps1'
+`$__go = if (`$$($Code -match 'Get-OpenCodeGoQuota')) { Start-GoFake -Repo '$Repo' -Log '$goLog' -ApiKey '$($script:GoApiKey)' -Cookie '$($script:GoCookie)' }
+`$__goBaseUri = `$__go.BaseUri
+. '$PSScriptRoot/Examples.ServeFake.ps1'
+`$__serve = if (`$$($Code -match '-Server \$__serveBaseUri')) { Start-ServeFake -Log '$serveLog' -Password '$($script:ServePassword)' }
+`$__serveBaseUri = `$__serve.BaseUri
+function Get-Credential([string] `$UserName) { [pscredential]::new(`$UserName, (ConvertTo-SecureString '$($script:ServePassword)' -AsPlainText -Force)) }
+if (`$__go) { `$PSDefaultParameterValues['Get-OpenCodeGoQuota:BaseUri'] = `$__goBaseUri }
 `$__output = @(. {
 $Code
 })
+if (`$__go) { Stop-GoFake `$__go }
+if (`$__serve) { Stop-ServeFake `$__serve }
 `$__output | Where-Object { `$null -ne `$_ -and `$_.GetType().Namespace -ne 'Microsoft.PowerShell.Commands.Internal.Format' } |
     Export-Clixml -LiteralPath '$($box.Run)/objects.xml' -Depth 3
 `$__output
@@ -195,7 +225,16 @@ $Code
         Text    = & $strip (Get-Content -Raw "$($box.Run)/out.txt")
         Errors  = & $strip (Get-Content -Raw "$($box.Run)/err.txt")
         Objects = if (Test-Path "$($box.Run)/objects.xml") { @(Import-Clixml "$($box.Run)/objects.xml") } else { @() }
-        Files   = @($written | Where-Object { $null -ne $_ } | ForEach-Object { [pscustomobject]@{ Path = $_.FullName.Substring($box.Root.Length); Length = $_.Length } })
+        Files   = @($written | Where-Object { $null -ne $_ } | ForEach-Object {
+            [pscustomobject]@{
+                Path = $_.FullName.Substring($box.Root.Length); Length = $_.Length
+                OwnerOnly = $IsWindows -or -not ($_.UnixFileMode -band [IO.UnixFileMode]'GroupRead, GroupWrite, GroupExecute, OtherRead, OtherWrite, OtherExecute')
+                HoldsGoCookie = (Get-Content -Raw -LiteralPath $_.FullName) -match [regex]::Escape($script:GoCookie)
+            }
+        })
+        # What the fake of OpenCode's Go endpoints was asked: "GET /zen/go/v1/usage 200", one line each.
+        GoRequests = @(if (Test-Path $goLog) { Get-Content $goLog })
+        ServeRequests = @(if (Test-Path $serveLog) { Get-Content $serveLog })
     }
     Remove-Item -Recurse -Force $box.Root -ErrorAction SilentlyContinue
     $result

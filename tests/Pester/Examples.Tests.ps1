@@ -15,6 +15,15 @@ BeforeAll {
     $figures = Get-SampleFigure -Repo $repo
     $totals = Get-SampleTotal -Repo $repo
     $all = @(Get-DocExample -Repo $repo)
+    # What the fake of OpenCode's Go endpoints serves, per window: the API's percent and the console page's.
+    . "$PSScriptRoot/Examples.GoFake.ps1"
+    $api = (Get-GoResponse $repo Api | ConvertFrom-Json).usage
+    $page = Get-GoResponse $repo Page
+    $goPercent = @{}
+    foreach ($window in 'Rolling', 'Weekly', 'Monthly') {
+        $goPercent[$window] = @([decimal]$api.($window.ToLower()).percent)
+        $goPercent[$window] += [decimal][regex]::Match($page, "$($window.ToLower())Usage:[^}]*usagePercent:([\d.]+)").Groups[1].Value
+    }
 }
 
 Describe 'Examples' {
@@ -43,6 +52,27 @@ Describe 'Examples' {
             $files | ForEach-Object { $_.Length | Should -BeGreaterThan 0 -Because "$($_.Path) holds something" }
         }
 
+        # An example asking for the Go quota got it from the fake, and each window's row says what the fake served.
+        if ($Code -match 'Get-OpenCodeGoQuota' -and -not $ExpectedError) {
+            @($run.GoRequests | Where-Object { $_ -match ' 200$' }).Count | Should -BeGreaterThan 0 -Because "the fake answered with usage ($($run.GoRequests -join '; '))`n$shown"
+        }
+        $goRows = @($run.Objects | Where-Object { $null -ne $_.PSObject.Properties['Window'] })
+        foreach ($row in $goRows) {
+            # A deserialized enum is its number, whose PSObject still says its name.
+            $window = $row.PSObject.Properties['Window'].Value.ToString()
+            $goPercent.Keys | Should -Contain $window -Because $shown
+            $goPercent[$window] | Should -Contain ([decimal]$row.PercentUsed) -Because "$window is what the fake served`n$shown"
+        }
+        # An example watching a server got the fake's event stream with the stand-in credential, and reports what it sent.
+        if ($Code -match 'Watch-OpenCodeActivity -Server' -and -not $ExpectedError) {
+            $run.ServeRequests | Should -Contain 'GET /global/event 200' -Because "the fake served its events ($($run.ServeRequests -join '; '))`n$shown"
+            $kinds = @($run.Objects | ForEach-Object { $_.PSObject.Properties['Kind'].Value.ToString() })
+            $kinds | Should -Contain 'PermissionAsked' -Because $shown
+            $kinds | Should -Contain 'QuestionAsked' -Because $shown
+        }
+        # A file that holds the Go cookie is readable by its owner alone.
+        $files | Where-Object HoldsGoCookie | ForEach-Object { $_.OwnerOnly | Should -BeTrue -Because "$($_.Path) holds the Go cookie" }
+
         # Each cost is one of the sample's figures (expected-usage.tsv, expected.tsv) or the fakes' (the delegate recording,
         # the watched step), or together they make one of the sample's totals (per-message records).
         $costs = @($run.Objects | Where-Object { $null -ne $_.PSObject.Properties['Cost'] -and $_.Cost -is [ValueType] } | ForEach-Object { [decimal]$_.Cost })
@@ -56,6 +86,9 @@ Describe 'Examples' {
 
         # PowerShell 7.3+ prints a bare decimal in a table with the culture's two digits: a real cost below half a cent
         # must never read as zero (every figure of the sample and the fakes is above zero).
-        $run.Text | Should -Not -Match '(?<![\d.,])0\.0+(?![\d])' -Because "no non-zero figure prints as zero`n$shown"
+        # The sample has no opencode-go message: a Go row's local spend is known, and exactly zero, and prints so.
+        $zeroSpend = @($goRows | Where-Object { $_.LocalCost -eq 0 } | ForEach-Object { $_.PSObject.Properties['Window'].Value.ToString() })
+        $text = ($run.Text -split '\r?\n' | Where-Object { -not ($zeroSpend -and $_ -match "^($($zeroSpend -join '|'))\s") }) -join "`n"
+        $text | Should -Not -Match '(?<![\d.,])0\.0+(?![\d])' -Because "no non-zero figure prints as zero`n$shown"
     }
 }
