@@ -145,11 +145,20 @@ function New-ExampleSandbox([string] $Repo) {
 }
 
 # SQL for one finished step of a new session, written the way OpenCode 1.18 writes it.
-function Get-WatchedStepSql([string] $Session) {
-    $now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() + 6000
+# The watched session exists before the example starts (an exact -SessionId that names no session is
+# SessionNotFound); its step comes later.
+function Get-WatchedSessionSql([string] $Session) {
+    $now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
     @"
 INSERT INTO session (id, project_id, slug, directory, title, version, time_created, time_updated)
   SELECT '$Session', id, 's', worktree, 'Watched example', '1.18.33', $now, $now FROM project WHERE worktree LIKE '%alpha';
+"@
+}
+
+function Get-WatchedStepSql([string] $Session) {
+    $now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() + 6000
+    @"
+UPDATE session SET time_updated = $now WHERE id = '$Session';
 INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES ('msg_$Session', '$Session', $now, $now,
   '{"role":"assistant","agent":"build","modelID":"mock-fast","providerID":"mock","time":{"created":$now}}');
 INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_$Session', 'msg_$Session', '$Session', $now, $now,
@@ -204,6 +213,7 @@ if (`$__serve) { Stop-ServeFake `$__serve }
     try {
         foreach ($name in $vars.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $vars[$name]) }
         if ($Code -match 'Watch-OpenCodeActivity' -and (Get-Command sqlite3 -ErrorAction SilentlyContinue)) {
+            Get-WatchedSessionSql $session | sqlite3 "$($box.Data)/opencode/opencode.db"
             $writer = Start-ThreadJob { param($db, $sql) Start-Sleep 6; $sql | sqlite3 $db } -ArgumentList "$($box.Data)/opencode/opencode.db", (Get-WatchedStepSql $session)
         }
         & $pwshExe @pwshArgs -NoProfile -NonInteractive -File $wrapper > "$($box.Run)/out.txt" 2> "$($box.Run)/err.txt"

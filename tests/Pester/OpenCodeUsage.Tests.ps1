@@ -54,7 +54,7 @@ Describe 'Get-OpenCodeSession' {
 
     It 'renders a table no wider than 100 columns' {
         $text = Get-OpenCodeSession -DataPath $data | Format-Table | Out-String -Width 100
-        $text | Should -Match 'Updated\s+Id\s+Title\s+Model\s+Tokens\s+Cost'
+        $text | Should -Match 'Updated\s+Id\s+Title\s+Tokens\s+Cost'
         ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 100 }) | Should -BeNullOrEmpty
     }
 
@@ -88,8 +88,10 @@ Invoke-OpenCodeDelegate "Model: mock/mock-fast`nfix it  now" -Directory $project
 '@
         $text = & $pwshExe @pwshArgs -NoProfile -File $script "$repo/artifacts/module/OpenCodeUsage" $project $missing 2>&1 | Out-String
         $text | Should -BeLike '*What if:*'
-        $text | Should -BeLike "*run --format json --title 'OpenCodeUsage warm session' -m mock/mock-fast '--' This session*"
-        $text | Should -BeLike "*run --format json -m mock/mock-fast --session '<warm session>' --fork '--' fix it '' now*"
+        $text | Should -BeLike "*run --format json --title 'OpenCodeUsage warm session' -m mock/mock-fast*"
+        # The prompt goes on standard input, never on the command line.
+        $text | Should -BeLike "*run --format json -m mock/mock-fast --session '<warm session>' --fork   (the prompt on standard input)*"
+        $text | Should -Not -BeLike '*fix it*'
     }
 
     It 'binds prompts and settings from the pipeline and reports bad inputs without stopping' {
