@@ -31,7 +31,7 @@ public sealed class V2PreviewLiveTests : IDisposable
             database = sandbox.DatabasePath;
         }
 
-        var master = V2SchemaTests.Master(database);
+        var master = V2SchemaTests.Master(database, live: true);
         foreach (var statement in Ddl.Preview) Assert.Equal(statement, master[Ddl.NameOf(statement)]);
         using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
         connection.Open();

@@ -10,9 +10,10 @@ namespace OpenCodeUsage.Tests.V2Data;
 /// </summary>
 public sealed class V2SchemaTests
 {
-    internal static Dictionary<string, string> Master(string database)
+    /// <param name="live">A database a process just wrote: read with its WAL (an immutable open would miss it).</param>
+    internal static Dictionary<string, string> Master(string database, bool live = false)
     {
-        using var connection = new SqliteConnection(CommittedDatabase.ConnectionString(database));
+        using var connection = new SqliteConnection(live ? $"Data Source={database};Mode=ReadOnly;Pooling=False" : CommittedDatabase.ConnectionString(database));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL";
