@@ -77,6 +77,53 @@ public sealed class IsolationTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Core_loads_from_the_ReadyToRun_folder_of_this_runtime_only(bool ofThisRuntime)
+    {
+        var copy = Directory.CreateTempSubdirectory("ocu-module-").FullName;
+        try
+        {
+            var module = Path.Combine(copy, "OpenCodeUsage");
+            CopyDirectory(RepoPaths.StagedModule, module);
+            var dependencies = Path.Combine(module, "dependencies");
+            var readyToRun = Path.Combine(dependencies, "readytorun");
+            if (Directory.Exists(readyToRun))
+            {
+                Directory.Delete(readyToRun, recursive: true); // a Release build's images: this test lays its own
+            }
+
+            // The probe runs on the same .NET as this test; an image folder for another major version must be passed over.
+            var major = ofThisRuntime ? Environment.Version.Major : Environment.Version.Major - 1;
+            var rid = (OperatingSystem.IsWindows() ? "win-" : OperatingSystem.IsMacOS() ? "osx-" : "linux-")
+                      + System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+            var images = Path.Combine(readyToRun, $"net{major}.0", rid);
+            Directory.CreateDirectory(images);
+            foreach (var dll in Directory.EnumerateFiles(dependencies, "*.dll"))
+            {
+                File.Copy(dll, Path.Combine(images, Path.GetFileName(dll)));
+            }
+
+            var (output, errors) = HostProbe.Run($$"""
+                Import-Module {{HostProbe.Quote(module)}} -ErrorAction Stop
+                'count=' + @(Get-OpenCodeSession -DataPath {{HostProbe.Quote(Data)}} -NoCache).Count
+                [AppDomain]::CurrentDomain.GetAssemblies() |
+                    Where-Object { $_.GetName().Name -in 'OpenCodeUsage.Core', 'Microsoft.Data.Sqlite' } |
+                    ForEach-Object { 'at|{0}|{1}' -f $_.GetName().Name, $_.Location }
+                """);
+            Assert.Empty(errors);
+            Assert.Contains("count=8", output);
+            var expected = ofThisRuntime ? images : dependencies;
+            Assert.Equal(Path.Combine(expected, "OpenCodeUsage.Core.dll"), Assert.Single(output, l => l.StartsWith("at|OpenCodeUsage.Core|", StringComparison.Ordinal))["at|OpenCodeUsage.Core|".Length..]);
+            Assert.Equal(Path.Combine(expected, "Microsoft.Data.Sqlite.dll"), Assert.Single(output, l => l.StartsWith("at|Microsoft.Data.Sqlite|", StringComparison.Ordinal))["at|Microsoft.Data.Sqlite|".Length..]);
+        }
+        finally
+        {
+            Directory.Delete(copy, true);
+        }
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
