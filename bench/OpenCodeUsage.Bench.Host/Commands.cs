@@ -6,9 +6,12 @@ namespace OpenCodeUsage.Bench.Host;
 internal static class Commands
 {
     /// <summary>The daily report; <paramref name="noCache"/> only where the module has -NoCache.</summary>
-    public static Action<PowerShell> DailyUsage(string data, bool noCache, string? timeZone = null) => ps =>
+    public static Action<PowerShell> DailyUsage(string data, bool noCache, string? timeZone = null) => Usage(data, "Day", noCache, timeZone);
+
+    /// <summary>The report grouped by <paramref name="groupBy"/>: another question than the daily one the cache may have kept.</summary>
+    public static Action<PowerShell> Usage(string data, string groupBy, bool noCache, string? timeZone = null) => ps =>
     {
-        ps.AddCommand("Get-OpenCodeUsage").AddParameter("GroupBy", "Day").AddParameter("DataPath", new[] { data });
+        ps.AddCommand("Get-OpenCodeUsage").AddParameter("GroupBy", groupBy).AddParameter("DataPath", new[] { data });
         if (noCache)
         {
             ps.AddParameter("NoCache");

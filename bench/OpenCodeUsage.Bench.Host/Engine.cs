@@ -9,7 +9,8 @@ namespace OpenCodeUsage.Bench.Host;
 /// The outcome of one timed command: its output, how long it took, the CPU time the process spent meanwhile
 /// (all threads: on a busy machine it varies less than the wall time), and its memory peaks.
 /// </summary>
-internal sealed record Timed(Collection<PSObject> Output, double Ms, double CpuMs, double RssMb, double ManagedMb);
+/// <param name="JitMs">Time the JIT spent compiling meanwhile (all threads): what ReadyToRun code saves.</param>
+internal sealed record Timed(Collection<PSObject> Output, double Ms, double CpuMs, double RssMb, double ManagedMb, double JitMs = 0, long JitMethods = 0);
 
 /// <summary>One runspace, as a user's session, in which commands are timed with a Stopwatch.</summary>
 internal sealed class Engine : IDisposable
@@ -51,6 +52,8 @@ internal sealed class Engine : IDisposable
         Collection<PSObject> output;
         var sampler = new MemorySampler();
         var cpu = Environment.CpuUsage.TotalTime;
+        var jit = System.Runtime.JitInfo.GetCompilationTime();
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
         var clock = Stopwatch.StartNew();
         try
         {
@@ -60,6 +63,8 @@ internal sealed class Engine : IDisposable
         {
             clock.Stop();
             cpu = Environment.CpuUsage.TotalTime - cpu;
+            jit = System.Runtime.JitInfo.GetCompilationTime() - jit;
+            jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods;
             sampler.Dispose();
         }
 
@@ -68,7 +73,8 @@ internal sealed class Engine : IDisposable
             Console.Error.WriteLine($"error: {error.FullyQualifiedErrorId}: {error}");
         }
 
-        return new Timed(output, clock.Elapsed.TotalMilliseconds, cpu.TotalMilliseconds, sampler.PeakWorkingSetMb, sampler.PeakManagedMb);
+        return new Timed(output, clock.Elapsed.TotalMilliseconds, cpu.TotalMilliseconds, sampler.PeakWorkingSetMb, sampler.PeakManagedMb,
+            jit.TotalMilliseconds, jitMethods);
     }
 
     public void Dispose() => _runspace.Dispose();

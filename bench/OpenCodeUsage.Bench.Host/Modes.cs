@@ -9,7 +9,7 @@ internal static class Modes
     {
         using var engine = new Engine();
         var import = engine.Import(args.Path("module"));
-        new Sample("ours.import", import.Ms, import.RssMb, import.ManagedMb, CpuMs: import.CpuMs).Print();
+        new Sample("ours.import", import.Ms, import.RssMb, import.ManagedMb, CpuMs: import.CpuMs, JitMs: import.JitMs, JitMethods: import.JitMethods).Print();
         return 0;
     }
 
@@ -27,7 +27,19 @@ internal static class Modes
         var noCache = Commands.SupportsNoCache(engine);
         Console.Error.WriteLine(noCache ? "Get-OpenCodeUsage has -NoCache: cold runs pass it" : "Get-OpenCodeUsage has no -NoCache yet: every run reads everything");
 
+        using var jitLog = args.Optional("jit-log") is null ? null : new JitLog();
+        if (jitLog is not null)
+        {
+            jitLog.Recording = true;
+        }
+
         Measure(engine, "ours.insession.usage_first", 1, Commands.DailyUsage(data, noCache));
+        if (jitLog is not null)
+        {
+            jitLog.Recording = false;
+            jitLog.Save(args.Path("jit-log"));
+        }
+
         Measure(engine, "ours.insession.usage_cold", runs, Commands.DailyUsage(data, noCache));
         engine.Run(Commands.DailyUsage(data, noCache: false)); // fills whatever cache the module keeps
         Measure(engine, "ours.insession.usage_warm", runs, Commands.DailyUsage(data, noCache: false));
@@ -62,12 +74,14 @@ internal static class Modes
         {
             "usage-cold" => Commands.DailyUsage(data, Commands.SupportsNoCache(engine)),
             "usage" => Commands.DailyUsage(data, noCache: false),
+            // With the persistent cache another question than the one the priming process asked (-GroupBy Day).
+            "usage-model" => Commands.Usage(data, "Model", noCache: false),
             "session" => Commands.Sessions(data),
-            _ => throw new ArgumentException("--command must be usage-cold, usage or session"),
+            _ => throw new ArgumentException("--command must be usage-cold, usage, usage-model or session"),
         };
         var run = engine.Run(build);
         new Sample($"ours.e2e.{command}.import", import.Ms, CpuMs: import.CpuMs).Print();
-        new Sample($"ours.e2e.{command}.command", run.Ms, run.RssMb, run.ManagedMb, $"{run.Output.Count} rows", run.CpuMs).Print();
+        new Sample($"ours.e2e.{command}.command", run.Ms, run.RssMb, run.ManagedMb, $"{run.Output.Count} rows", run.CpuMs, run.JitMs, run.JitMethods).Print();
         return 0;
     }
 
@@ -96,7 +110,7 @@ internal static class Modes
         for (var i = 0; i < runs; i++)
         {
             var run = engine.Run(build);
-            new Sample(metric, run.Ms, run.RssMb, run.ManagedMb, $"{run.Output.Count} rows", run.CpuMs).Print();
+            new Sample(metric, run.Ms, run.RssMb, run.ManagedMb, $"{run.Output.Count} rows", run.CpuMs, run.JitMs, run.JitMethods).Print();
         }
     }
 }

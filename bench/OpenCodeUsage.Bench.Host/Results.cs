@@ -7,7 +7,8 @@ namespace OpenCodeUsage.Bench.Host;
 /// One measured sample, printed as one JSON line on stdout. run.sh appends the lines of every step (and its
 /// own, for what /usr/bin/time measures) to one file; <see cref="Report"/> groups them by metric.
 /// </summary>
-internal sealed record Sample(string Metric, double Ms, double? RssMb = null, double? ManagedMb = null, string? Note = null, double? CpuMs = null)
+internal sealed record Sample(string Metric, double Ms, double? RssMb = null, double? ManagedMb = null, string? Note = null, double? CpuMs = null,
+    double? JitMs = null, long? JitMethods = null)
 {
     public void Print()
     {
@@ -25,6 +26,12 @@ internal sealed record Sample(string Metric, double Ms, double? RssMb = null, do
         if (ManagedMb is { } managed)
         {
             fields["managed_mb"] = Math.Round(managed, 1);
+        }
+
+        if (JitMs is { } jit)
+        {
+            fields["jit_ms"] = Math.Round(jit, 1);
+            fields["jit_methods"] = JitMethods;
         }
 
         if (Note is not null)
@@ -48,7 +55,9 @@ internal sealed record Sample(string Metric, double Ms, double? RssMb = null, do
                 root.TryGetProperty("rss_mb", out var rss) ? rss.GetDouble() : null,
                 root.TryGetProperty("managed_mb", out var managed) ? managed.GetDouble() : null,
                 root.TryGetProperty("note", out var note) ? note.GetString() : null,
-                root.TryGetProperty("cpu_ms", out var cpu) ? cpu.GetDouble() : null);
+                root.TryGetProperty("cpu_ms", out var cpu) ? cpu.GetDouble() : null,
+                root.TryGetProperty("jit_ms", out var jit) ? jit.GetDouble() : null,
+                root.TryGetProperty("jit_methods", out var methods) ? methods.GetInt64() : null);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
