@@ -23,6 +23,7 @@ internal sealed partial class ActivityDeriver
     private readonly Dictionary<string, PartFlags> _parts = new(StringComparer.Ordinal);
     private readonly Queue<string> _ended = new();
     private readonly List<SessionState> _migrated = [];
+    private readonly Dictionary<string, long> _idleSeen = new(StringComparer.Ordinal);
     private readonly BoundedSet _promptParts = new(EndedMessagesKept);
     private readonly List<Pending> _pending = [];
     private HashSet<string> _batchParts = new(StringComparer.Ordinal);
@@ -125,7 +126,45 @@ internal sealed partial class ActivityDeriver
             Unrowed(Session(row.Id), nowMs);
         }
 
-        return Flush(now);
+        var events = Flush(now);
+        foreach (var row in batch.NewSessions.Concat(batch.UpdatedSessions))
+        {
+            WentIdle(row, events);
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// OpenCode 2.x writes when a session went idle and how (<c>session_v2.time_idle</c>, <c>idle_outcome</c>): a time
+    /// not seen before is one SessionIdle at that time, its outcome as Detail, placed among the batch's events by time.
+    /// It also ends the quiet-time wait of -IdleAfter for that session, unless the session was active again after it.
+    /// </summary>
+    private void WentIdle(SessionRow row, List<ActivityEvent> events)
+    {
+        if (row.Idle is not { } idle || (_idleSeen.TryGetValue(row.Id, out var seen) && seen >= idle))
+        {
+            return;
+        }
+
+        _idleSeen[row.Id] = idle;
+        if (_seeding)
+        {
+            return; // the state the watch starts from, not news
+        }
+
+        var session = Session(row.Id);
+        var e = Make(ActivityKind.SessionIdle, session, null, null, idle, detail: row.IdleOutcome ?? session.Row.IdleOutcome);
+        var at = events.FindLastIndex(x => x.Time <= e.Time) + 1;
+        if (!events.Skip(at).Any(x => x.SessionId == row.Id))
+        {
+            _idle.MarkIdle(row.Id);
+        }
+
+        if (_filter.Passes(e, session.Row.Directory))
+        {
+            events.Insert(at, e);
+        }
     }
 
     /// <summary>SessionIdle for every session quiet for the idle time by <paramref name="now"/>.</summary>
@@ -194,6 +233,8 @@ internal sealed partial class ActivityDeriver
                 Directory = row.Directory ?? state.Row.Directory,
                 Created = row.Created > 0 ? row.Created : state.Row.Created,
                 Reported = row.Reported ?? state.Row.Reported,
+                Idle = row.Idle ?? state.Row.Idle,
+                IdleOutcome = row.IdleOutcome ?? state.Row.IdleOutcome,
             };
             return state;
         }

@@ -11,6 +11,11 @@ internal sealed record SessionRow(string Id, string? ProjectId, string? ParentId
 
     /// <summary>OpenCode's own running totals of a 2.x session (<c>session_v2</c> cost and tokens), as this read saw them.</summary>
     public Accounting.TokenTotals? Reported { get; init; }
+
+    /// <summary>OpenCode 2.x: when the session last went idle and how (<c>session_v2.time_idle</c>, <c>idle_outcome</c>).</summary>
+    public long? Idle { get; init; }
+
+    public string? IdleOutcome { get; init; }
 }
 
 internal sealed record MessageRow(string Id, string SessionId, long Created, byte[] Data);

@@ -212,10 +212,12 @@ internal sealed class SqliteActivitySource : IActivitySource
         {
             // Usage no row carries moves only the session's totals (and time_updated): those sessions are read again.
             var since = _v2Updated;
-            db.Query(V2SessionColumns + " FROM session_v2 WHERE time_updated >= $u", r =>
+            // Going idle moves time_idle, not always time_updated.
+            db.Query(V2SessionColumns + $" FROM session_v2 WHERE time_updated >= $u OR {_shape.Column("session_v2", "time_idle")} >= $u", r =>
             {
-                batch.UpdatedSessions.Add(V2SessionOf(r));
-                _v2Updated = Math.Max(_v2Updated, r.GetInt64(13));
+                var row = V2SessionOf(r);
+                batch.UpdatedSessions.Add(row);
+                _v2Updated = Math.Max(_v2Updated, Math.Max(r.GetInt64(13), row.Idle ?? 0));
             }, ("$u", since));
         }
         var batchSteps = batch.Steps.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
@@ -358,14 +360,20 @@ internal sealed class SqliteActivitySource : IActivitySource
         {
             string V(string column) => _shape!.Column("session_v2", column);
             return $"SELECT rowid, id, {V("project_id")}, {V("parent_id")}, {V("title")}, {V("directory")}, {V("time_created")}, " +
-                   $"{V("tokens_input")}, {V("tokens_output")}, {V("tokens_reasoning")}, {V("tokens_cache_read")}, {V("tokens_cache_write")}, {V("cost")}, {V("time_updated")}";
+                   $"{V("tokens_input")}, {V("tokens_output")}, {V("tokens_reasoning")}, {V("tokens_cache_read")}, {V("tokens_cache_write")}, {V("cost")}, {V("time_updated")}, " +
+                   $"{V("time_idle")}, {V("idle_outcome")}";
         }
     }
 
     private static SessionRow V2SessionOf(SqliteDataReader r)
     {
         long N(int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);
-        return SessionOf(r) with { Reported = ActivityDeriver.Reported(N(7), N(8), N(9), N(10), N(11), r.IsDBNull(12) ? 0 : r.GetDouble(12)) };
+        return SessionOf(r) with
+        {
+            Reported = ActivityDeriver.Reported(N(7), N(8), N(9), N(10), N(11), r.IsDBNull(12) ? 0 : r.GetDouble(12)),
+            Idle = r.IsDBNull(14) ? null : r.GetInt64(14),
+            IdleOutcome = Str(r, 15),
+        };
     }
 
     private static SessionRow SessionOf(SqliteDataReader r) =>

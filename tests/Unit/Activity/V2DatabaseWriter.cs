@@ -97,6 +97,15 @@ internal sealed class V2DatabaseWriter : IDisposable
         tx.Commit();
     }
 
+    /// <summary>The session goes idle as 2.x records it: an idle row, then time_idle / idle_outcome on its session_v2 row (time_updated untouched).</summary>
+    public long Idle(string sessionId, string outcome)
+    {
+        Row(sessionId, "idle", "{\"time\":{\"created\":" + Now + "},\"outcome\":\"" + outcome + "\"}");
+        var at = Now;
+        Execute($"UPDATE session_v2 SET time_idle = {at}, idle_outcome = '{outcome}' WHERE id = '{sessionId}'");
+        return at;
+    }
+
     public (long Input, long Output, long Reasoning, long CacheRead, long CacheWrite, double Cost) Totals(string sessionId)
     {
         using var command = _connection.CreateCommand();

@@ -77,6 +77,48 @@ public sealed class V2WatchTests : IDisposable
     }
 
     [Fact]
+    public void A_session_going_idle_in_session_v2_is_one_SessionIdle_with_its_outcome()
+    {
+        using var reader = Watch("v2/native");
+        using var writer = new V2DatabaseWriter(_data!.Database);
+        var session = writer.NewSession("goes idle");
+        writer.Prompt(session, "hello");
+        var step = writer.StepStarted(session);
+        writer.StepEnded(session, step, V2DatabaseWriter.Now, 100, 10, 0, 0, 0, 0.001);
+        reader.WaitFor(e => e.Kind == ActivityKind.MessageCompleted && e.MessageId == step, Wait);
+        var at = writer.Idle(session, "succeeded");
+
+        // Long before -IdleAfter's 15 minutes: the time is OpenCode's own.
+        var idle = reader.WaitFor(e => e.Kind == ActivityKind.SessionIdle && e.SessionId == session, Wait);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(at), idle.Time);
+        Assert.Equal("succeeded", idle.Detail);
+        Assert.Equal("goes idle", idle.SessionTitle);
+
+        // The next turn is SessionBusy again, and its idle one more SessionIdle; an unchanged time_idle never repeats.
+        var next = writer.StepStarted(session);
+        reader.WaitFor(e => e.Kind == ActivityKind.SessionBusy && e.SessionId == session && e.Time > idle.Time, Wait);
+        writer.StepEnded(session, next, V2DatabaseWriter.Now, 100, 10, 0, 0, 0, 0.001);
+        reader.WaitFor(e => e.Kind == ActivityKind.MessageCompleted && e.MessageId == next, Wait);
+        writer.Idle(session, "interrupted");
+        var second = reader.WaitFor(e => e.Kind == ActivityKind.SessionIdle && e.Detail == "interrupted", Wait);
+        writer.NewSession("a later write, so the watch reads again");
+        reader.WaitFor(e => e.Kind == ActivityKind.SessionCreated && e.SessionTitle == "a later write, so the watch reads again", Wait);
+        Assert.Equal(2, reader.Events.Count(e => e.Kind == ActivityKind.SessionIdle));
+        Assert.True(second.Time > idle.Time);
+    }
+
+    [Fact]
+    public void Sessions_already_idle_when_the_watch_starts_report_no_SessionIdle()
+    {
+        using var reader = Watch("v2/native");
+        using var writer = new V2DatabaseWriter(_data!.Database);
+        Assert.NotEqual("0", writer.Scalar("SELECT count(*) FROM session_v2 WHERE time_idle IS NOT NULL"));
+        var session = writer.NewSession("written after the start");
+        reader.WaitFor(e => e.Kind == ActivityKind.SessionCreated && e.SessionId == session, Wait);
+        Assert.DoesNotContain(reader.Events, e => e.Kind == ActivityKind.SessionIdle);
+    }
+
+    [Fact]
     public void A_step_on_a_session_with_history_continues_from_its_session_v2_totals()
     {
         using var reader = Watch("v2/native");
