@@ -152,9 +152,12 @@ log "ours: end to end"
 repeat "$RUNS" measure ours.e2e.usage-cold "$RESULTS" "$HOST" e2e --module "$MODULE" --data "$DATA/opencode" --command usage-cold
 "$HOST" e2e --module "$MODULE" --data "$DATA/opencode" --command usage >/dev/null 2>&1 || true # primes the persistent cache
 repeat "$RUNS" measure ours.e2e.usage "$RESULTS" "$HOST" e2e --module "$MODULE" --data "$DATA/opencode" --command usage
-# Another question than the one asked last: each run follows a process that asked the daily one, so what the cache
-# kept is the digest and the daily report, never the report asked for.
+# Another question than the one asked last: each run follows a process that asked the daily one, with the saved
+# reports (which keep several questions) removed before it, so what the cache holds is the digest and the daily
+# report, never the report asked for.
+forget_reports() { find "$OPENCODEUSAGE_CACHE_DIR" -name reports.json -delete 2>/dev/null || true; }
 for ((i = 0; i < RUNS; i++)); do
+  forget_reports
   "$HOST" e2e --module "$MODULE" --data "$DATA/opencode" --command usage >/dev/null 2>&1 || true
   measure ours.e2e.usage-model "$RESULTS" "$HOST" e2e --module "$MODULE" --data "$DATA/opencode" --command usage-model
 done
@@ -172,6 +175,7 @@ if [[ $PWSH_ROWS == 1 ]]; then
     log "real pwsh: end to end"
     repeat "$RUNS" measure pwsh.e2e.usage-cold "$RESULTS" "${PWSH[@]}" -Mode Command -Command usage-cold
     for ((i = 0; i < RUNS; i++)); do
+      forget_reports
       "${PWSH[@]}" -Mode Command -Command usage >/dev/null 2>&1 || true
       measure pwsh.e2e.usage-model "$RESULTS" "${PWSH[@]}" -Mode Command -Command usage-model
     done
