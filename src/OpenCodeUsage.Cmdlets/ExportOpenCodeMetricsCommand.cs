@@ -69,6 +69,11 @@ public sealed class ExportOpenCodeMetricsCommand : OpenCodeCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? DataPath { get; set; }
 
+    /// <summary>A models.json-shaped file or an OpenCode config to estimate costs from, as Get-OpenCodeUsage's -PricingPath.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PricingPath { get; set; }
+
     /// <summary>Add the OpenCode Go quota (asks OpenCode, as Get-OpenCodeGoQuota does; served, at most once a minute).</summary>
     [Parameter]
     public SwitchParameter IncludeGoQuota { get; set; }
@@ -97,6 +102,7 @@ public sealed class ExportOpenCodeMetricsCommand : OpenCodeCmdlet
             DataPaths = _dataPaths ?? [],
             Labels = labels,
             Machine = Machine,
+            PricingPath = PricingPath is null ? null : ResolvePaths([PricingPath])[0],
             GoQuota = IncludeGoQuota ? new GoQuotaQuery { BaseUri = GoBaseUri, DataPaths = _dataPaths ?? [], Directory = CurrentDirectory } : null,
             Log = Log,
         }, Environment);
@@ -106,7 +112,8 @@ public sealed class ExportOpenCodeMetricsCommand : OpenCodeCmdlet
             // Core's narration stays quiet off the pipeline thread: the endpoint renders on its own.
             var quiet = new MetricsSource(new MetricsQuery
             {
-                DataPaths = _source.Query.DataPaths, Labels = labels, Machine = Machine, GoQuota = _source.Query.GoQuota,
+                DataPaths = _source.Query.DataPaths, Labels = labels, Machine = Machine, PricingPath = _source.Query.PricingPath,
+                GoQuota = _source.Query.GoQuota,
             }, Environment);
             try
             {
