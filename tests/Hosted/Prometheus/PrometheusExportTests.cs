@@ -32,9 +32,11 @@ public sealed class PrometheusExportTests
         return target;
     }
 
-    private static (int ExitCode, string Output) Promtool(string input)
+    private static (int ExitCode, string Output) Promtool(string input) => Promtool("check metrics", input);
+
+    private static (int ExitCode, string Output) Promtool(string arguments, string input)
     {
-        var start = new ProcessStartInfo(PrometheusStack.Tool("promtool")!, "check metrics")
+        var start = new ProcessStartInfo(PrometheusStack.Tool("promtool")!, arguments)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
@@ -160,6 +162,22 @@ public sealed class PrometheusExportTests
                 Assert.Equal(long.Parse(q[4], CultureInfo.InvariantCulture), (long)stack.Query("opencode_go_quota_resets_timestamp_seconds" + selector).Single().Value);
                 Assert.Equal(q[3] == "RateLimited" ? 1 : 0, stack.Query("opencode_go_quota_rate_limited" + selector).Single().Value);
             }
+
+            // Every query of docs/prometheus.md runs, Grafana's variables given values, and finds series; its alert rule is valid.
+            var docs = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "prometheus.md"));
+            var queries = System.Text.RegularExpressions.Regex.Match(docs, "```promql\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+                .Groups[1].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(queries.Length >= 10, $"{queries.Length} queries");
+            foreach (var query in queries.Select(q => q.Replace("$__rate_interval", "1m", StringComparison.Ordinal).Replace("$__range", "1h", StringComparison.Ordinal)))
+            {
+                // A rate needs two scrapes in its range: a few seconds at most.
+                stack.WaitUntil(() => stack.Query(query).Count > 0, $"series from the documented query '{query}'", TimeSpan.FromSeconds(20));
+            }
+
+            var rules = Path.Combine(stack.Root, "rules.yml");
+            File.WriteAllText(rules, System.Text.RegularExpressions.Regex.Match(docs, "```yaml\n(groups:.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value);
+            var (rulesExit, rulesSaid) = Promtool("check rules " + rules, string.Empty);
+            Assert.True(rulesExit == 0, $"promtool check rules: {rulesSaid}");
 
             // node_exporter read the file without complaint; promtool finds nothing wrong in any of the three outputs.
             Assert.Equal(0, stack.Query("node_textfile_scrape_error").Single().Value);
