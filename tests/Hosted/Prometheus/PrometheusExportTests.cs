@@ -66,7 +66,7 @@ public sealed class PrometheusExportTests
     [SkippableFact]
     public void Three_machines_through_a_textfile_a_push_and_an_endpoint_add_up_in_PromQL_to_Get_OpenCodeUsage()
     {
-        var endpointPort = PrometheusStack.FreePort();
+        var endpointPort = LoopbackPorts.Free();
         using var stack = PrometheusStack.Start(endpointPort);
         var alpha = Copy(RepoPaths.DataDir("oc-1.18.33"), stack.Root, "alpha");
         var beta = Copy(RepoPaths.DataDir("oc-1.14.41"), stack.Root, "beta");

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -23,9 +21,9 @@ internal sealed class PrometheusStack : IDisposable
         Root = root;
         TextfileDirectory = Directory.CreateDirectory(Path.Combine(root, "textfile")).FullName;
         EndpointPort = endpointPort;
-        NodePort = FreePort();
-        GatewayPort = FreePort();
-        PrometheusPort = FreePort();
+        NodePort = LoopbackPorts.Free();
+        GatewayPort = LoopbackPorts.Free();
+        PrometheusPort = LoopbackPorts.Free();
     }
 
     public string Root { get; }
@@ -54,15 +52,6 @@ internal sealed class PrometheusStack : IDisposable
 
         Skip.If(path is null, $"'{name}' is not installed (apt-get install -y prometheus prometheus-node-exporter prometheus-pushgateway).");
         return path;
-    }
-
-    public static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     public static PrometheusStack Start(int endpointPort)

@@ -68,7 +68,7 @@ public sealed class ExportTransportTests : IDisposable
     [Fact]
     public async Task The_endpoint_serves_metrics_on_loopback_answers_other_paths_and_stops()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var value = 1m;
         var fail = false;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -103,14 +103,5 @@ public sealed class ExportTransportTests : IDisposable
         taken.Start();
         var busy = Assert.Throws<OpenCodeUsageException>(() => MetricsEndpoint.Start(IPAddress.Loopback, ((IPEndPoint)taken.LocalEndpoint).Port, _ => Sample(1)));
         Assert.Equal("MetricsEndpointFailed", busy.ErrorId);
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 }
