@@ -1,41 +1,51 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 
 namespace OpenCodeUsage.Metrics;
 
 /// <summary>
 /// An HTTP endpoint Prometheus scrapes: GET /metrics answers with what <c>render</c> computes at that moment (one
-/// scrape at a time), / with a line pointing there, anything else 404. Bound to one address and port, loopback
-/// unless the caller says otherwise; stopped by Dispose, which ends the listening loop and waits for it briefly.
+/// scrape at a time), / with a line pointing there, anything else 404. A socket bound to exactly one address and
+/// port (loopback unless the caller says otherwise), answering whatever Host the scraper names (localhost, the
+/// address, a container's alias): HttpListener would bind by name and refuse other Host headers. One request per
+/// connection, each bounded in size and time. Dispose stops listening and waits for the loop briefly.
 /// </summary>
 public sealed class MetricsEndpoint : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private const int MaxRequestBytes = 16 * 1024;
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    private readonly TcpListener _listener;
     private readonly Func<CancellationToken, MetricSet> _render;
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
     private readonly Task _loop;
     private int _scrapes;
+    private Exception? _failure;
 
     private MetricsEndpoint(IPAddress address, int port, Func<CancellationToken, MetricSet> render)
     {
         _render = render;
-        // "+" is HttpListener's name for every address; one address binds that one alone.
-        var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "+"
-            : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-        Uri = new Uri($"http://{(host == "+" ? "localhost" : host)}:{port}/metrics");
-        _listener.Prefixes.Add($"http://{host}:{port}/");
+        var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        _listener = new TcpListener(address, port);
+        if (address.Equals(IPAddress.IPv6Any))
+        {
+            _listener.Server.DualMode = true;
+        }
+
         try
         {
             _listener.Start();
         }
-        catch (HttpListenerException ex)
+        catch (SocketException ex)
         {
-            _listener.Close();
+            _listener.Dispose();
             throw new OpenCodeUsageException("MetricsEndpointFailed", FailureKind.Unavailable,
                 $"The metrics endpoint could not listen on {host}:{port}: {ex.Message}", $"{host}:{port}", ex);
         }
 
+        var shown = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "localhost" : host;
+        Uri = new Uri($"http://{shown}:{port}/metrics");
         _loop = Task.Run(Serve);
     }
 
@@ -48,93 +58,138 @@ public sealed class MetricsEndpoint : IDisposable
     /// <summary>The last failure of <c>render</c>, taken (and cleared) by the caller to report it.</summary>
     public Exception? TakeFailure() => Interlocked.Exchange(ref _failure, null);
 
-    private Exception? _failure;
-
     public static MetricsEndpoint Start(IPAddress address, int port, Func<CancellationToken, MetricSet> render) => new(address, port, render);
 
     private async Task Serve()
     {
         while (!_stop.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            TcpClient client;
             try
             {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
+                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
                 return;
             }
 
+            // Each connection on its own, so a client that never sends its request holds up nobody else.
+            _ = Task.Run(() => Answer(client));
+        }
+    }
+
+    private void Answer(TcpClient client)
+    {
+        using (client)
+        {
             try
             {
-                Answer(context);
+                var stream = client.GetStream();
+                stream.ReadTimeout = stream.WriteTimeout = (int)RequestTimeout.TotalMilliseconds;
+                if (ReadRequestLine(stream) is not { } line)
+                {
+                    return;
+                }
+
+                var (status, type, body) = Respond(line);
+                var parts = line.Split(' ');
+                var head = $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: {type}\r\nContent-Length: {body.Length}\r\n" +
+                    (status == 405 ? "Allow: GET, HEAD\r\n" : string.Empty) + "Connection: close\r\n\r\n";
+                stream.Write(Encoding.ASCII.GetBytes(head));
+                if (parts[0] != "HEAD")
+                {
+                    stream.Write(body);
+                }
             }
-            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
             {
                 // The scraper went away mid-answer: the next scrape is answered as usual.
             }
         }
     }
 
-    private void Answer(HttpListenerContext context)
+    /// <summary>The request line of a request whose head fits the bound; null for anything else.</summary>
+    private static string? ReadRequestLine(NetworkStream stream)
     {
-        var response = context.Response;
-        var path = context.Request.Url?.AbsolutePath ?? "/";
-        int status;
-        string type;
-        byte[] body;
-        if (context.Request.HttpMethod is not ("GET" or "HEAD"))
+        var buffer = new byte[MaxRequestBytes];
+        var length = 0;
+        while (length < buffer.Length)
         {
-            (status, type, body) = (405, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes("Only GET.\n"));
-            response.AddHeader("Allow", "GET, HEAD");
+            var read = stream.Read(buffer, length, buffer.Length - length);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            length += read;
+            // The request head ends at a blank line; a GET has no body to wait for.
+            if (buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8) >= 0 || buffer.AsSpan(0, length).IndexOf("\n\n"u8) >= 0)
+            {
+                var text = Encoding.ASCII.GetString(buffer, 0, length);
+                return text[..text.IndexOf('\n', StringComparison.Ordinal)].TrimEnd('\r');
+            }
         }
-        else if (path == "/metrics")
+
+        return null;
+    }
+
+    private (int Status, string Type, byte[] Body) Respond(string requestLine)
+    {
+        const string Plain = "text/plain; charset=utf-8";
+        var parts = requestLine.Split(' ');
+        if (parts.Length != 3 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
+        {
+            return (400, Plain, Encoding.UTF8.GetBytes("Not an HTTP/1 request.\n"));
+        }
+
+        if (parts[0] is not ("GET" or "HEAD"))
+        {
+            return (405, Plain, Encoding.UTF8.GetBytes("Only GET.\n"));
+        }
+
+        var path = parts[1].Split('?')[0];
+        if (path == "/metrics")
         {
             try
             {
+                byte[] body;
                 lock (_gate)
                 {
                     body = _render(_stop.Token).ToUtf8();
                 }
 
-                (status, type) = (200, MetricSet.ContentType);
                 Interlocked.Increment(ref _scrapes);
+                return (200, MetricSet.ContentType, body);
             }
             catch (Exception ex)
             {
-                // Any failure of the read, caught here: this loop is the endpoint's only thread and must go on.
-                // A failed scrape is a failed scrape (up == 0 in Prometheus), never half the figures.
+                // Any failure of the read, caught here: a failed scrape is a failed scrape (up == 0 in Prometheus),
+                // never half the figures, and the endpoint goes on serving.
                 _failure = ex;
-                (status, type, body) = (500, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(ex.Message + "\n"));
+                return (500, Plain, Encoding.UTF8.GetBytes(ex.Message + "\n"));
             }
         }
-        else if (path == "/")
-        {
-            (status, type, body) = (200, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes("OpenCodeUsage metrics: /metrics\n"));
-        }
-        else
-        {
-            (status, type, body) = (404, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes("Not found; the metrics are at /metrics.\n"));
-        }
 
-        response.StatusCode = status;
-        response.ContentType = type;
-        response.ContentLength64 = body.Length;
-        if (context.Request.HttpMethod != "HEAD")
-        {
-            response.OutputStream.Write(body);
-        }
-
-        response.Close();
+        return path == "/"
+            ? (200, Plain, Encoding.UTF8.GetBytes("OpenCodeUsage metrics: /metrics\n"))
+            : (404, Plain, Encoding.UTF8.GetBytes("Not found; the metrics are at /metrics.\n"));
     }
+
+    private static string Reason(int status) => status switch
+    {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Internal Server Error",
+    };
 
     public void Dispose()
     {
         _stop.Cancel();
         _listener.Stop();
-        _listener.Close();
-        // Bounded: a scrape being rendered finishes or is cancelled; the loop never holds the caller up for long.
+        // Bounded: a scrape being rendered finishes or is cancelled; the caller is never held up for long.
         if (_loop.Wait(TimeSpan.FromSeconds(5)))
         {
             _stop.Dispose();

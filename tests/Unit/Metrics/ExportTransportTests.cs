@@ -80,9 +80,18 @@ public sealed class ExportTransportTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
             Assert.Equal(MetricSet.ContentType, first.Content.Headers.ContentType!.ToString());
             Assert.Equal(Sample(1).ToText(), await first.Content.ReadAsStringAsync());
+            // A client that connects and sends nothing holds up no one; any Host is answered (localhost, an alias).
+            using var silent = new TcpClient();
+            await silent.ConnectAsync(IPAddress.Loopback, port);
+            using var aliased = new HttpRequestMessage(HttpMethod.Get, endpoint.Uri);
+            aliased.Headers.Host = "prometheus-target.example:9464";
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(aliased)).StatusCode);
+            value--;
             // Each scrape computes afresh.
             Assert.Equal(Sample(2).ToText(), await http.GetStringAsync(endpoint.Uri));
-            Assert.Equal(2, endpoint.Scrapes);
+            Assert.Equal(3, endpoint.Scrapes);
+            using var head = new HttpRequestMessage(HttpMethod.Head, endpoint.Uri);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(head)).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{port}/other")).StatusCode);
             Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.PostAsync(endpoint.Uri, new StringContent(""))).StatusCode);
             fail = true;
