@@ -163,6 +163,15 @@ public sealed class PrometheusExportTests
                 Assert.Equal(q[3] == "RateLimited" ? 1 : 0, stack.Query("opencode_go_quota_rate_limited" + selector).Single().Value);
             }
 
+            // The endpoint is live: a step OpenCode writes while the watch runs reaches Prometheus at the next scrapes.
+            var before = stack.Query("sum(opencode_tokens_total{machine=\"gamma\",kind=\"input\"})").Single().Value;
+            OpenCodeWrites.Turn(Path.Combine(gamma, "opencode.db"), "ses_prometheus_live", input: 777);
+            stack.WaitUntil(() => stack.Query("sum(opencode_tokens_total{machine=\"gamma\",kind=\"input\"})").Single().Value == before + 777,
+                "the new step in the endpoint's series");
+            var gammaNow = (decimal)engine.Run("(Get-OpenCodeUsage -DataPath $args[0] -Total | Where-Object IsTotal).Cost", gamma).Single().BaseObject;
+            stack.WaitUntil(() => Math.Abs(stack.Query("sum(opencode_cost_usd_total{machine=\"gamma\"})").Single().Value - (double)gammaNow) <= 1e-9 * (double)gammaNow,
+                "the new step's cost in the endpoint's series");
+
             // Every query of docs/prometheus.md runs, Grafana's variables given values, and finds series; its alert rule is valid.
             var docs = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "prometheus.md"));
             var queries = System.Text.RegularExpressions.Regex.Match(docs, "```promql\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
