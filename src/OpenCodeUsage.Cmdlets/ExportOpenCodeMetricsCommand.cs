@@ -161,6 +161,8 @@ public sealed class ExportOpenCodeMetricsCommand : OpenCodeCmdlet
             }
 
             ReportBackground();
+            // The endpoint ends with its input; what is written or pushed after it is read on this thread alone.
+            StopServing();
             if (_target is null && PushGateway is null && Port != 0)
             {
                 return;
