@@ -12,20 +12,6 @@ public sealed class ExportOpenCodeMetricsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     [Fact]
     public void WhatIf_says_what_it_would_write_push_and_serve_and_does_none_of_it()
     {
@@ -72,7 +58,7 @@ public sealed class ExportOpenCodeMetricsTests : IDisposable
         Assert.Empty(pipeline.Streams.Error);
         Assert.NotNull(body);
         Assert.Contains("opencode_tokens_total{model=\"mock-fast\",kind=\"input\"} 6197\n", body, StringComparison.Ordinal);
-        Assert.False(Listening(port));
+        Assert.False(LoopbackPorts.Listening(port));
     }
 
     [Fact]

@@ -14,4 +14,19 @@ internal static class LoopbackPorts
         probe.Stop();
         return port;
     }
+
+    /// <summary>Whether something accepts connections on the loopback port.</summary>
+    public static bool Listening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
-using System.Net.Sockets;
 using static OpenCodeUsage.Tests.TestSecrets;
 
 namespace OpenCodeUsage.Tests.Hosted.Prometheus;
@@ -47,20 +46,6 @@ public sealed class PrometheusExportTests
         process.StandardInput.Close();
         Assert.True(process.WaitForExit(30_000), "promtool did not finish in 30 s");
         return (process.ExitCode, output.Result + errors.Result);
-    }
-
-    private static bool Refused(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", port);
-            return false;
-        }
-        catch (SocketException)
-        {
-            return true;
-        }
     }
 
     [SkippableFact]
@@ -207,6 +192,6 @@ public sealed class PrometheusExportTests
         }
 
         Assert.True(serving.IsCompleted);
-        Assert.True(Refused(endpointPort), "the endpoint still listens after its pipeline stopped");
+        Assert.False(LoopbackPorts.Listening(endpointPort), "the endpoint still listens after its pipeline stopped");
     }
 }
