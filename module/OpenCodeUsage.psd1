@@ -20,6 +20,7 @@
         'Watch-OpenCodeActivity'
         'Export-OpenCodeStats'
         'Invoke-OpenCodeDelegate'
+        'Export-OpenCodeMetrics'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

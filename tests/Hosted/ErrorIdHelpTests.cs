@@ -69,8 +69,8 @@ public sealed partial class ErrorIdHelpTests
     [GeneratedRegex(@"OpenCodeUsageException\(\s*""(\w+)""")]
     private static partial Regex CoreException();
 
-    // Jsonc.Parse(json, source, "Id", what) and SecretFile.ReadAllBytes(path, "Id", diagnostics) take the id to fail with.
-    [GeneratedRegex(@"(?:Jsonc\.Parse|SecretFile\.ReadAllBytes)\([^;]*?""(\w+)""")]
+    // Jsonc.Parse(json, source, "Id", what), SecretFile.ReadAllBytes(path, "Id", diagnostics) and AtomicFile.Write(path, bytes, "Id") take the id to fail with.
+    [GeneratedRegex(@"(?:Jsonc\.Parse|SecretFile\.ReadAllBytes|AtomicFile\.Write)\([^;]*?""(\w+)""")]
     private static partial Regex CoreHelper();
 
     [GeneratedRegex(@"const string ErrorId = ""(\w+)""")]

@@ -7,7 +7,7 @@
 # Names the examples use for a user's own data are mapped onto the sample's ($NameMap). A watch ends after a few
 # seconds ($PSDefaultParameterValues) and sees one step written two seconds in, the way OpenCode writes it.
 # Get-OpenCodeGoQuota asks a fake of OpenCode's Go endpoints on loopback (Examples.GoFake.ps1), started in the example's
-# own pwsh: $PSDefaultParameterValues points -BaseUri at it, and the sandbox holds the key and cookie it expects. The
+# own pwsh (for Export-OpenCodeMetrics -IncludeGoQuota too): $PSDefaultParameterValues points -BaseUri (-GoBaseUri) at it, and the sandbox holds the key and cookie it expects. The
 # hidden cookie prompt of Set-OpenCodeGoCookie is answered by $PSDefaultParameterValues (-Cookie), as a user would type it.
 # Watch-OpenCodeActivity -Server watches a fake `opencode serve` event stream on loopback (Examples.ServeFake.ps1), and
 # a stand-in Get-Credential answers with the fake's password, as a user would type it at the prompt.
@@ -183,13 +183,13 @@ Import-Module '$Repo/artifacts/module/OpenCodeUsage' -ErrorAction Stop
 `$PSDefaultParameterValues['Set-OpenCodeGoCookie:Cookie'] = ConvertTo-SecureString '$($script:GoCookie)' -AsPlainText -Force
 `$id = '$session'
 . '$PSScriptRoot/Examples.GoFake.ps1'
-`$__go = if (`$$($Code -match 'Get-OpenCodeGoQuota')) { Start-GoFake -Repo '$Repo' -Log '$goLog' -ApiKey '$($script:GoApiKey)' -Cookie '$($script:GoCookie)' }
+`$__go = if (`$$($Code -match 'Get-OpenCodeGoQuota|-IncludeGoQuota')) { Start-GoFake -Repo '$Repo' -Log '$goLog' -ApiKey '$($script:GoApiKey)' -Cookie '$($script:GoCookie)' }
 `$__goBaseUri = `$__go.BaseUri
 . '$PSScriptRoot/Examples.ServeFake.ps1'
 `$__serve = if (`$$($Code -match '-Server \$__serveBaseUri')) { Start-ServeFake -Log '$serveLog' -Password '$($script:ServePassword)' }
 `$__serveBaseUri = `$__serve.BaseUri
 function Get-Credential([string] `$UserName) { [pscredential]::new(`$UserName, (ConvertTo-SecureString '$($script:ServePassword)' -AsPlainText -Force)) }
-if (`$__go) { `$PSDefaultParameterValues['Get-OpenCodeGoQuota:BaseUri'] = `$__goBaseUri }
+if (`$__go) { `$PSDefaultParameterValues['Get-OpenCodeGoQuota:BaseUri'] = `$__goBaseUri; `$PSDefaultParameterValues['Export-OpenCodeMetrics:GoBaseUri'] = `$__goBaseUri }
 `$__output = @(. {
 $Code
 })

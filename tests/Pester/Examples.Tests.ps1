@@ -53,7 +53,7 @@ Describe 'Examples' {
         }
 
         # An example asking for the Go quota got it from the fake, and each window's row says what the fake served.
-        if ($Code -match 'Get-OpenCodeGoQuota' -and -not $ExpectedError) {
+        if ($Code -match 'Get-OpenCodeGoQuota|-IncludeGoQuota' -and -not $ExpectedError) {
             @($run.GoRequests | Where-Object { $_ -match ' 200$' }).Count | Should -BeGreaterThan 0 -Because "the fake answered with usage ($($run.GoRequests -join '; '))`n$shown"
         }
         $goRows = @($run.Objects | Where-Object { $null -ne $_.PSObject.Properties['Window'] })

@@ -103,46 +103,7 @@ public static class GnomeStats
     /// Replaces <paramref name="path"/> atomically: a temporary file beside it, then a rename, so the extension
     /// (which reads on every change) never sees half a file.
     /// </summary>
-    public static void Write(string path, byte[] content)
-    {
-        try
-        {
-            // Only a regular file is replaced: the rename below would put a file in place of a device node
-            // (/dev/full), a FIFO or a socket, or of a link to one.
-            RegularFile.EnsureRegular(path);
-        }
-        catch (NotRegularFileException ex)
-        {
-            throw new OpenCodeUsageException("StatsWriteFailed", FailureKind.WriteFailed, $"Writing '{path}' failed: {ex.Message}", path, ex);
-        }
-
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            Directory.CreateDirectory(directory);
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // Nothing more to do: the error below says what failed.
-            }
-
-            throw new OpenCodeUsageException("StatsWriteFailed", FailureKind.WriteFailed, $"Writing '{path}' failed: {ex.Message}", path, ex);
-        }
-    }
+    public static void Write(string path, byte[] content) => AtomicFile.Write(path, content, "StatsWriteFailed");
 
     /// <summary>Tokens and cost, in all and per model id (the extension keys models by OpenCode's modelID).</summary>
     private sealed class Section
