@@ -20,6 +20,9 @@
         'Watch-OpenCodeActivity'
         'Export-OpenCodeStats'
         'Invoke-OpenCodeDelegate'
+        'Get-OpenCodeToolUsage'
+        'Export-OpenCodeReport'
+        'Show-OpenCodeChart'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
