@@ -6,7 +6,6 @@ namespace OpenCodeUsage.Report;
 /// <summary>Writes the report: owner-only (it holds session titles and project names) and atomically, never half a page.</summary>
 public static class ReportFile
 {
-    public const string WriteFailedId = "ReportWriteFailed";
 
     public static void Write(string path, string html)
     {
@@ -18,7 +17,7 @@ public static class ReportFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotRegularFileException)
         {
-            throw new OpenCodeUsageException(WriteFailedId, FailureKind.WriteFailed, $"Writing the report '{path}' failed: {ex.Message}", path, ex);
+            throw new OpenCodeUsageException("ReportWriteFailed", FailureKind.WriteFailed, $"Writing the report '{path}' failed: {ex.Message}", path, ex);
         }
     }
 }

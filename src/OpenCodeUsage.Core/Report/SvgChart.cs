@@ -62,7 +62,7 @@ internal static class SvgChart
     public static string HorizontalBars(string id, string title, string desc, IReadOnlyList<(string Label, double Value, string Text)> items)
     {
         // Narrower units than the other charts: on a phone its labels then scale to a readable size.
-        const int row = 30, labelW = 180, valueW = 130, width = 490;
+        const int row = 30, labelW = 200, valueW = 120, width = 500;
         var height = Math.Max(1, items.Count) * row + 10;
         var max = items.Select(i => i.Value).DefaultIfEmpty(0).Max();
         var svg = Open(id, title, desc, width, height, css: "hbar");
@@ -71,7 +71,7 @@ internal static class SvgChart
             var (label, value, text) = items[i];
             var y = 5 + i * row;
             var w = max <= 0 ? 0 : Math.Max(value > 0 ? 2 : 0, value / max * (width - labelW - valueW - 10));
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelW - 8}\" y=\"{y + 20}\" text-anchor=\"end\" class=\"label\">{Html.Text(Cut(label, 16))}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelW - 8}\" y=\"{y + 20}\" text-anchor=\"end\" class=\"label\">{Html.Text(Cut(label, 20))}</text>");
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{labelW}\" y=\"{y + 4}\" width=\"{F(w)}\" height=\"{row - 10}\" fill=\"{Palette[i % Palette.Length]}\"><title>{Html.Text($"{label}: {text}")}</title></rect>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(labelW + w + 6)}\" y=\"{y + 20}\" class=\"value\">{Html.Text(text)}</text>");
         }
