@@ -69,7 +69,7 @@ def main(argv):
         for r in db.rows:
             r.setdefault("seq", None)  # 1.15's agent-switched/model-switched rows have no seq column
         entries, _ = oracle_v2.collect_db(db)
-        con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)  # leaves no -wal/-shm
         tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
         parts = {}
         if "part" in tables:
