@@ -108,3 +108,77 @@ public sealed class ToolUsageTests
         Assert.Equal(Expected("v2/native", "tool").Single(w => w[1] == "edit")[2], rows.Sum(r => V<int>(r, "Calls")).ToString(CultureInfo.InvariantCulture));
     }
 }
+
+/// <summary>
+/// Failed and unfinished calls, which the real data sets lack: a copy of the real 1.18.33 database with three
+/// more tool parts on its tool-calling message, in the shapes OpenCode 1.x writes for the error, running and
+/// pending states; the module against tool_oracle.py run on the same copy.
+/// </summary>
+public sealed class ToolFailureTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ocu-tools-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Failures_and_unfinished_calls_are_counted_as_the_oracle_counts_them()
+    {
+        var data = Path.Combine(_dir, "opencode");
+        Directory.CreateDirectory(data);
+        File.Copy(Path.Combine(RepoPaths.DataDir("oc-1.18.33"), "opencode.db"), Path.Combine(data, "opencode.db"));
+        Run("sqlite3", [Path.Combine(data, "opencode.db")], """
+            INSERT INTO part (id, message_id, session_id, time_created, time_updated, data)
+              SELECT 'prt_zz_error', message_id, session_id, time_created, time_updated,
+                '{"type":"tool","tool":"read","callID":"call_e","state":{"status":"error","input":{"filePath":"/home/dev/missing.ts"},"error":"File not found: /home/dev/missing.ts","time":{"start":1795749464600,"end":1795749464725}}}'
+              FROM part WHERE json_extract(data, '$.tool') = 'task';
+            INSERT INTO part (id, message_id, session_id, time_created, time_updated, data)
+              SELECT 'prt_zz_running', message_id, session_id, time_created, time_updated,
+                '{"type":"tool","tool":"bash","callID":"call_r","state":{"status":"running","input":{"command":"sleep 100"},"title":"sleep","metadata":{},"time":{"start":1795749464700}}}'
+              FROM part WHERE json_extract(data, '$.tool') = 'task';
+            INSERT INTO part (id, message_id, session_id, time_created, time_updated, data)
+              SELECT 'prt_zz_pending', message_id, session_id, time_created, time_updated,
+                '{"type":"tool","tool":"read","callID":"call_p","state":{"status":"pending","input":{},"raw":""}}'
+              FROM part WHERE json_extract(data, '$.tool') = 'task';
+            """);
+        var oracle = Run("python3", [Path.Combine(RepoPaths.TestData, "tool_oracle.py"), data], "")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split('\t')).Where(f => f[0] == "tool").ToList();
+        Assert.Equal(["bash", "read", "task"], oracle.Select(o => o[1]));
+
+        using var engine = new Engine();
+        var rows = engine.Run("Get-OpenCodeToolUsage -DataPath $args[0] -NoCache", data).ToDictionary(r => (string)r.Properties["Tool"].Value);
+        Assert.Empty(engine.Errors);
+        foreach (var o in oracle)
+        {
+            var r = rows[o[1]];
+            Assert.Equal(o[2], r.Properties["Calls"].Value.ToString());
+            Assert.Equal(o[3], r.Properties["Failures"].Value.ToString());
+            Assert.Equal(o[4], r.Properties["Unfinished"].Value.ToString());
+            Assert.Equal(o[5], ((long)((TimeSpan)r.Properties["Duration"].Value).TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+            Assert.Equal(o[6], r.Properties["OutputBytes"].Value.ToString());
+        }
+
+        // The figures themselves: one failed read of 125 ms beside one pending; a running bash with no end, untimed.
+        Assert.Equal((2, 1, 1), ((int)rows["read"].Properties["Calls"].Value, (int)rows["read"].Properties["Failures"].Value, (int)rows["read"].Properties["Unfinished"].Value));
+        Assert.Equal(TimeSpan.FromMilliseconds(125), rows["read"].Properties["Duration"].Value);
+        Assert.Equal(TimeSpan.FromMilliseconds(125), rows["read"].Properties["AverageDuration"].Value);
+        Assert.Equal(0.5, rows["read"].Properties["FailureRate"].Value);
+        Assert.Equal(TimeSpan.Zero, rows["bash"].Properties["Duration"].Value);
+        Assert.Equal(1, rows["bash"].Properties["Unfinished"].Value);
+    }
+
+    private static string Run(string file, string[] arguments, string input)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file, arguments)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Write(input);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file}: {error}");
+        return output.Result;
+    }
+}
