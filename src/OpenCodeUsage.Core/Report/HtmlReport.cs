@@ -222,8 +222,6 @@ public static class HtmlReport
         svg text{fill:var(--fg);font-size:15px}svg .tick{font-size:14px;fill:var(--muted)}svg .small{font-size:12px;fill:var(--muted)}
         svg .grid{stroke:#e3e3e3}svg .base{stroke:#8c8c8c}
         svg.hbar{max-width:600px}
-        @media (max-width:600px){svg.chart:not(.natural):not(.hbar) text{font-size:22px}svg.hbar text{font-size:16px}
-          table{font-size:.78rem}th,td{padding:3px 3px}main{padding:8px}td:not(.num),th[scope=row]{overflow-wrap:anywhere}}
         .legend{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.9rem}
         .swatch{display:inline-block;width:.9em;height:.9em;margin-right:.35em;vertical-align:-.1em;border-radius:2px}
         .table-wrap{overflow-x:auto;max-width:100%}.table-wrap:focus{outline:2px solid #1f5fa8}
@@ -231,5 +229,8 @@ public static class HtmlReport
         caption{text-align:left;font-weight:600;padding:4px 0}th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
         thead th{background:var(--panel)}th[scope=row]{font-weight:normal;max-width:22em;overflow-wrap:break-word}th[data-name=day]{white-space:nowrap}.num{text-align:right;white-space:nowrap}
         tfoot th,tfoot td{font-weight:600;border-top:2px solid var(--line)}
+        /* Last, so that at phone width these win over the rules above. */
+        @media (max-width:600px){svg.chart:not(.natural):not(.hbar) text{font-size:22px}svg.hbar text{font-size:16px}
+          table{font-size:.78rem}th,td{padding:3px 3px}main{padding:8px}td:not(.num),th[scope=row]{overflow-wrap:anywhere}}
         """;
 }

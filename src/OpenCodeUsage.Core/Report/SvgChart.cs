@@ -22,7 +22,7 @@ internal static class SvgChart
     /// <summary>Vertical bars per category, each stacked from the series' values.</summary>
     public static string StackedBars(string id, string title, string desc, IReadOnlyList<string> categories, IReadOnlyList<Series> series, Func<double, string> format)
     {
-        const int height = 300, left = 84, right = 10, top = 10, bottom = 46;
+        const int height = 300, left = 84, right = 10, top = 18, bottom = 46;
         var totals = categories.Select((_, i) => series.Sum(s => Math.Max(0, s.Values[i]))).ToList();
         var max = NiceMax(totals.DefaultIfEmpty(0).Max());
         var plotW = Width - left - right;
@@ -82,7 +82,7 @@ internal static class SvgChart
     /// <summary>A line of rates (0 to 1) over the categories; a missing rate (no input that day) breaks the line.</summary>
     public static string RateLine(string id, string title, string desc, IReadOnlyList<string> categories, IReadOnlyList<double?> rates)
     {
-        const int height = 260, left = 80, right = 16, top = 12, bottom = 46;
+        const int height = 260, left = 80, right = 16, top = 18, bottom = 46;
         var plotW = Width - left - right;
         var plotH = height - top - bottom;
         var svg = Open(id, title, desc, Width, height);
