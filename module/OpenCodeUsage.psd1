@@ -21,6 +21,9 @@
         'Export-OpenCodeStats'
         'Invoke-OpenCodeDelegate'
         'Export-OpenCodeMetrics'
+        'Get-OpenCodeToolUsage'
+        'Export-OpenCodeReport'
+        'Show-OpenCodeChart'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -39,6 +39,49 @@ public static class Display
     /// <summary><see cref="Money"/>, or nothing when the amount is unknown.</summary>
     public static string Money(decimal? value) => value is { } v ? Money(v) : string.Empty;
 
+    /// <summary>The widest string <see cref="Duration"/> returns for any span under 10,000 days ("9999d23h" is 8).</summary>
+    public const int DurationWidth = 8;
+
+    /// <summary>The widest string <see cref="Bytes"/> returns for any size under 1024 PiB ("1023PiB" is 7).</summary>
+    public const int BytesWidth = 7;
+
+    private static readonly string[] ByteUnits = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+
+    /// <summary>A run time: "0.16s", "42.1s", "12m05s", "3h07m", "12d04h".</summary>
+    public static string Duration(TimeSpan value)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        // Cut down, not rounded: 9.999 s is "9.99s", never a "10.00s" one character wider.
+        return value.TotalSeconds < 10 ? (Math.Floor(value.TotalSeconds * 100) / 100).ToString("0.00", culture) + "s"
+            : value.TotalSeconds < 60 ? (Math.Floor(value.TotalSeconds * 10) / 10).ToString("0.0", culture) + "s"
+            : value.TotalHours < 1 ? $"{value.Minutes}m{value.Seconds:D2}s"
+            : value.TotalDays < 1 ? $"{value.Hours}h{value.Minutes:D2}m"
+            : $"{(long)value.TotalDays}d{value.Hours:D2}h";
+    }
+
+    /// <summary>A size: exact bytes below 1 KiB ("987 B"), then three significant digits: "12.3KiB", "456MiB".</summary>
+    public static string Bytes(long value)
+    {
+        if (value < 1024)
+        {
+            return value.ToString(CultureInfo.CurrentCulture) + " B";
+        }
+
+        double scaled = value;
+        for (var i = 0; i < ByteUnits.Length; i++)
+        {
+            scaled /= 1024;
+            var digits = scaled < 10 ? 2 : scaled < 100 ? 1 : 0;
+            var rounded = Math.Round(scaled, digits, MidpointRounding.AwayFromZero);
+            if (rounded < 1024 || i == ByteUnits.Length - 1)
+            {
+                return rounded.ToString(digits switch { 2 => "0.00", 1 => "0.0", _ => "0" }, CultureInfo.CurrentCulture) + ByteUnits[i];
+            }
+        }
+
+        throw new InvalidOperationException("unreachable");
+    }
+
     private static string Scaled(long value)
     {
         double scaled = value;

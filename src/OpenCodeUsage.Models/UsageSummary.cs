@@ -57,5 +57,31 @@ public sealed record UsageSummary
     /// <summary>The provider/model pairs used, comma-separated.</summary>
     public string? Models { get; init; }
 
+    /// <summary>
+    /// Cache read ÷ all input, where all input = input + cache read + cache write (OpenCode's input excludes the
+    /// cache, so this is the share of the prompt served from the cache), 0 to 1; empty when there was no input.
+    /// </summary>
+    public double? CacheHitRate { get; init; }
+
+    /// <summary>
+    /// The summed time of the group's messages from creation to completion (time.created to time.completed): the
+    /// model's answer time, with time to first token and a step's tool runs; empty when no message was completed.
+    /// </summary>
+    public TimeSpan? GenerationTime { get; init; }
+
+    /// <summary>
+    /// (Output + reasoning tokens) ÷ <see cref="GenerationTime"/> in seconds, over the messages with a completion
+    /// time: both kinds of token are generated in that time. A lower bound of the model's decoding speed.
+    /// </summary>
+    public double? TokensPerSecond { get; init; }
+
+    /// <summary>The cache-hit rate of these token counts, or null when there was no input at all.</summary>
+    public static double? CacheHitRateOf(long input, long cacheRead, long cacheWrite) =>
+        input + cacheRead + cacheWrite is var all and > 0 ? (double)cacheRead / all : null;
+
+    /// <summary>Generated tokens per second, or null when no time was measured.</summary>
+    public static double? TokensPerSecondOf(long generatedTokens, long milliseconds) =>
+        milliseconds > 0 ? generatedTokens * 1000.0 / milliseconds : null;
+
     public override string ToString() => Group;
 }

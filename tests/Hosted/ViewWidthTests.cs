@@ -26,6 +26,8 @@ public sealed class ViewWidthTests
             data.Add("BigDelegate", BigDelegate, width);
             data.Add("BigGo", BigGo, width);
             data.Add("BigCredential", BigCredential, width);
+            data.Add("Tool", "Get-OpenCodeToolUsage -DataPath $args[0] -GroupBy Session", width);
+            data.Add("BigTool", BigTool, width);
         }
 
         return data;
@@ -42,6 +44,8 @@ public sealed class ViewWidthTests
     private const string BigGo = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.GoQuota'; Window = 'Monthly'; PercentUsed = [decimal]99.5; Status = 'RateLimited'; ResetsAt = [datetimeoffset]'2026-11-27'; LocalCost = [decimal]99999.99; DollarsPerPercent = [decimal]99999.99; TimeToLimit = [timespan]::FromDays(99.9); Source = 'Cookie' }";
     private const string BigCredential = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.Credential'; ProviderId = 'openrouter'; Type = 'WellKnown'; Role = 'Delegation, Tracking'; MaskedValue = 'sk-…1234'; Source = '/etc/x' }";
 
+    private const string BigTool = "[OpenCodeUsage.ToolUsage]@{ Group = 'bash'; Tool = 'bash'; Calls = 9999999; Failures = 9999999; Duration = [timespan]::FromDays(9999.9); AverageDuration = [timespan]::FromSeconds(59.99); OutputBytes = 1125899906842623 }";
+
     private static readonly Dictionary<string, string[]> Headers = new()
     {
         ["Session"] = ["Updated", "Id", "Title", "Tokens", "Cost"],
@@ -51,6 +55,7 @@ public sealed class ViewWidthTests
         ["Delegate"] = ["Status", "Model", "Tokens", "Cost", "Secs", "Text"],
         ["Go"] = ["Window", "Used", "Status", "ResetsAt", "LocalCost", "$/1%", "FullIn", "Source"],
         ["Credential"] = ["ProviderId", "Type", "Role", "Masked", "Source"],
+        ["Tool"] = ["Calls", "Failed", "Time", "AvgTime", "Output", "Group"],
     };
 
     [Theory]

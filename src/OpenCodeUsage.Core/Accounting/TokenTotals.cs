@@ -12,6 +12,12 @@ internal struct TokenTotals
     public long CacheRead;
     public long CacheWrite;
 
+    /// <summary>Summed generation time (ms) of the messages whose completion time is known.</summary>
+    public long GenerationMs;
+
+    /// <summary>Output and reasoning tokens of those messages: what was generated in <see cref="GenerationMs"/>.</summary>
+    public long TimedTokens;
+
     // Costs are summed as doubles, as OpenCode stored them, with Neumaier's compensation: exact to far below a
     // billionth of a dollar over millions of messages, and without a decimal conversion per message.
     private double _cost;
@@ -46,6 +52,12 @@ internal struct TokenTotals
         Reasoning += row.Reasoning;
         CacheRead += row.CacheRead;
         CacheWrite += row.CacheWrite;
+        if (row.GenerationMs > 0)
+        {
+            GenerationMs += row.GenerationMs;
+            TimedTokens += (long)row.Output + row.Reasoning;
+        }
+
         AddCost(row.Cost);
     }
 
@@ -57,6 +69,8 @@ internal struct TokenTotals
         Reasoning += other.Reasoning;
         CacheRead += other.CacheRead;
         CacheWrite += other.CacheWrite;
+        GenerationMs += other.GenerationMs;
+        TimedTokens += other.TimedTokens;
         AddCost(other._cost);
         AddCost(other._costCompensation);
     }

@@ -47,6 +47,7 @@ internal sealed class DigestBuilder(Dictionary<string, SessionDigest> into, RowC
             Cost = message.Cost,
             ModelPair = _names.Pair(message.ProviderId, message.ModelId),
             AgentPair = _names.Pair(message.EffectiveAgent, message.ErrorName),
+            GenerationMs = AssistantRow.GenerationOf(message.Created, message.Completed),
         });
         // A reply still streaming has no completion time, finish or error yet; its figures will change.
         if (message.Completed == 0 && message.Finish is null && message.ErrorName is null)

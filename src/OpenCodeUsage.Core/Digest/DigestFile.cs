@@ -13,7 +13,7 @@ namespace OpenCodeUsage.Digest;
 /// </summary>
 internal static class DigestFile
 {
-    private const int FormatVersion = 8; // 6: 2.x session columns; 7: keyed MAC trailer; 8: the storage generation
+    private const int FormatVersion = 9; // 6: 2.x session columns; 7: keyed MAC trailer; 8: the storage generation; 9: generation time
     private static readonly byte[] Magic = "OCUDIGST"u8.ToArray();
     private const int TrailerLength = 8 + 4 + MacKey.Length + 8;
 

@@ -29,6 +29,7 @@ internal static class DigestLayout
         public int Model;
         public int Agent;
         public int Error;
+        public int GenerationMs;
     }
 
     public static void Write(BinaryWriter w, StoreDigest digest)
@@ -137,6 +138,7 @@ internal static class DigestLayout
                     RowId = row.RowId, Created = row.Created, Input = row.Input, Output = row.Output, Reasoning = row.Reasoning,
                     CacheRead = row.CacheRead, CacheWrite = row.CacheWrite, Cost = row.Cost,
                     Provider = NameRef(row.Provider), Model = NameRef(row.Model), Agent = NameRef(row.Agent), Error = NameRef(row.Error),
+                    GenerationMs = row.GenerationMs,
                 };
 
                 if (filled == buffer.Length)
@@ -280,6 +282,7 @@ internal static class DigestLayout
                     RowId = stored.RowId, Created = stored.Created, Input = stored.Input, Output = stored.Output,
                     Reasoning = stored.Reasoning, CacheRead = stored.CacheRead, CacheWrite = stored.CacheWrite, Cost = stored.Cost,
                     ModelPair = Names.Pair(Number(stored.Provider), Number(stored.Model)), AgentPair = Names.Pair(Number(stored.Agent), Number(stored.Error)),
+                    GenerationMs = stored.GenerationMs,
                 };
             }
         }

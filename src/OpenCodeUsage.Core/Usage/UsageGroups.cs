@@ -251,22 +251,7 @@ internal sealed class GroupTally(CountedMessage first)
 
     public UsageSummary ToSummary(GroupKey key, IReadOnlyList<UsageGrouping> grouping)
     {
-        DateTime? date = key.Day >= 0 ? DateTime.MinValue.AddDays(key.Day) : null;
-        var week = key.Week >= 0 ? $"{key.Week / 100:D4}-W{key.Week % 100:D2}" : null;
-        var month = key.Month >= 0 ? $"{key.Month / 100:D4}-{key.Month % 100:D2}" : null;
-        var projectName = key.Project is null ? null : first.Project?.DisplayName ?? key.Project;
-        var parts = grouping.Select(g => g switch
-        {
-            UsageGrouping.Day => date!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            UsageGrouping.Week => week,
-            UsageGrouping.Month => month,
-            UsageGrouping.Session => key.Session,
-            UsageGrouping.Project => projectName,
-            UsageGrouping.Model => $"{key.Provider}/{key.Model}",
-            UsageGrouping.Provider => key.Provider,
-            UsageGrouping.Agent => key.Agent,
-            _ => null,
-        });
+        var (date, week, month, projectName, parts) = GroupLabels.Of(key, grouping, first);
         return new UsageSummary
         {
             Group = grouping.Count == 0 ? UsageSummary.TotalGroup : string.Join(" · ", parts),
@@ -291,7 +276,37 @@ internal sealed class GroupTally(CountedMessage first)
             TotalTokens = _totals.Total,
             Cost = _totals.Cost,
             EstimatedCost = _estimateIncomplete ? null : Estimated(),
+            CacheHitRate = UsageSummary.CacheHitRateOf(_totals.Input, _totals.CacheRead, _totals.CacheWrite),
+            GenerationTime = _totals.GenerationMs > 0 ? TimeSpan.FromMilliseconds(_totals.GenerationMs) : null,
+            TokensPerSecond = UsageSummary.TokensPerSecondOf(_totals.TimedTokens, _totals.GenerationMs),
             Models = string.Join(", ", _models.Select(x => $"{Digest.Names.Name(x.Item1)}/{Digest.Names.Name(x.Item2)}").Order(StringComparer.Ordinal)),
         };
+    }
+}
+
+/// <summary>What a group's key reads as: its date, week, month, project name and one label per grouping.</summary>
+internal readonly record struct GroupLabels(DateTime? Date, string? Week, string? Month, string? ProjectName, IReadOnlyList<string?> Parts)
+{
+    /// <param name="first">The group's first message: its project names the group.</param>
+    public static GroupLabels Of(in GroupKey key, IReadOnlyList<UsageGrouping> grouping, in CountedMessage first)
+    {
+        DateTime? date = key.Day >= 0 ? DateTime.MinValue.AddDays(key.Day) : null;
+        var week = key.Week >= 0 ? $"{key.Week / 100:D4}-W{key.Week % 100:D2}" : null;
+        var month = key.Month >= 0 ? $"{key.Month / 100:D4}-{key.Month % 100:D2}" : null;
+        var projectName = key.Project is null ? null : first.Project?.DisplayName ?? key.Project;
+        var k = key;
+        var parts = grouping.Select(g => g switch
+        {
+            UsageGrouping.Day => date!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            UsageGrouping.Week => week,
+            UsageGrouping.Month => month,
+            UsageGrouping.Session => k.Session,
+            UsageGrouping.Project => projectName,
+            UsageGrouping.Model => $"{k.Provider}/{k.Model}",
+            UsageGrouping.Provider => k.Provider,
+            UsageGrouping.Agent => k.Agent,
+            _ => null,
+        }).ToList();
+        return new GroupLabels(date, week, month, projectName, parts);
     }
 }

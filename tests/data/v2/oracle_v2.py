@@ -69,7 +69,8 @@ def table_rows(con, table):
 
 class Db:
     def __init__(self, path):
-        con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+        # immutable: a read-only open of a WAL database leaves -wal/-shm beside the committed file otherwise
+        con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
         try:
             tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
             self.v1 = {r["id"]: r for r in table_rows(con, "session")} if "session" in tables else {}
