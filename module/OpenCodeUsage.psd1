@@ -20,6 +20,9 @@
         'Watch-OpenCodeActivity'
         'Export-OpenCodeStats'
         'Invoke-OpenCodeDelegate'
+        'New-OpenCodeBudget'
+        'Test-OpenCodeBudget'
+        'Watch-OpenCodeBudget'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
