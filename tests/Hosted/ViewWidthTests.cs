@@ -26,6 +26,9 @@ public sealed class ViewWidthTests
             data.Add("BigDelegate", BigDelegate, width);
             data.Add("BigGo", BigGo, width);
             data.Add("BigCredential", BigCredential, width);
+            data.Add("Budget", "New-OpenCodeBudget daily -LimitUsd 0.05 -TimeZone UTC | Test-OpenCodeBudget -DataPath $args[0] -AsOf '2026-11-27T06:00:00Z'", width);
+            data.Add("BigBudget", BigBudget, width);
+            data.Add("BigAlert", BigAlert, width);
         }
 
         return data;
@@ -42,6 +45,9 @@ public sealed class ViewWidthTests
     private const string BigGo = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.GoQuota'; Window = 'Monthly'; PercentUsed = [decimal]99.5; Status = 'RateLimited'; ResetsAt = [datetimeoffset]'2026-11-27'; LocalCost = [decimal]99999.99; DollarsPerPercent = [decimal]99999.99; TimeToLimit = [timespan]::FromDays(99.9); Source = 'Cookie' }";
     private const string BigCredential = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.Credential'; ProviderId = 'openrouter'; Type = 'WellKnown'; Role = 'Delegation, Tracking'; MaskedValue = 'sk-…1234'; Source = '/etc/x' }";
 
+    private const string BigBudget = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.BudgetStatus'; Name = 'b'; Status = 'ForecastExceeded'; Spent = [decimal]99999.99; Limit = [decimal]99999.99; Percent = [decimal]99999.99; Projected = [decimal]99999.99; TimeLeft = [timespan]::FromDays(30.9) }";
+    private const string BigAlert = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.BudgetAlert'; Time = [datetimeoffset]'2026-11-27'; Name = 'b'; Status = 'ForecastExceeded'; Spent = [decimal]99999.99; Limit = [decimal]99999.99; SessionId = 's' }";
+
     private static readonly Dictionary<string, string[]> Headers = new()
     {
         ["Session"] = ["Updated", "Id", "Title", "Tokens", "Cost"],
@@ -51,6 +57,8 @@ public sealed class ViewWidthTests
         ["Delegate"] = ["Status", "Model", "Tokens", "Cost", "Secs", "Text"],
         ["Go"] = ["Window", "Used", "Status", "ResetsAt", "LocalCost", "$/1%", "FullIn", "Source"],
         ["Credential"] = ["ProviderId", "Type", "Role", "Masked", "Source"],
+        ["Budget"] = ["Name", "Status", "Spent", "Limit", "Used", "Projected", "Left"],
+        ["Alert"] = ["Time", "Status", "Name", "Spent", "Limit", "Session"],
     };
 
     [Theory]
