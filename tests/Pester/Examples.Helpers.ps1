@@ -162,7 +162,7 @@ function Get-WatchedStepSql([string] $Session) {
     @"
 UPDATE session SET time_updated = $now WHERE id = '$Session';
 INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES ('msg_$Session', '$Session', $now, $now,
-  '{"role":"assistant","agent":"build","modelID":"mock-fast","providerID":"mock","time":{"created":$now}}');
+  '{"role":"assistant","agent":"build","modelID":"mock-fast","providerID":"mock","time":{"created":$now},"cost":$($script:WatchedStepCost),"tokens":{"input":100,"output":10,"reasoning":0,"cache":{"read":0,"write":0}}}');
 INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_$Session', 'msg_$Session', '$Session', $now, $now,
   '{"type":"step-finish","tokens":{"input":100,"output":10,"reasoning":0,"cache":{"read":0,"write":0}},"cost":$($script:WatchedStepCost)}');
 "@

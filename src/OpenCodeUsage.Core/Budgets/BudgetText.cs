@@ -59,6 +59,6 @@ internal static class BudgetText
         : w.TotalHours % 1 == 0 ? $"{w.TotalHours:0} hours"
         : $"{w.TotalMinutes:0} minutes";
 
-    internal static string Money(decimal value) =>
+    internal static string Money(decimal value) => value == 0 ? "0" :
         value.ToString(Math.Abs(value) < 10 ? "0.0000" : "0.00", CultureInfo.InvariantCulture);
 }
