@@ -2,6 +2,7 @@ using System.Management.Automation;
 using OpenCodeUsage.Activity;
 using OpenCodeUsage.Budgets;
 using OpenCodeUsage.Commands.Budgets;
+using OpenCodeUsage.Delegation;
 using OpenCodeUsage.Server;
 using OpenCodeUsage.Sessions;
 
@@ -24,6 +25,10 @@ public sealed class WatchOpenCodeBudgetCommand : BudgetCmdlet
     /// <summary>Interrupt the session whose step crossed -ActOn (and the session that started it, for a subagent) through -Server.</summary>
     [Parameter]
     public SwitchParameter InterruptSession { get; set; }
+
+    /// <summary>Stop the running Invoke-OpenCodeDelegate run (of any pwsh of this user) whose session, or subagent, made the step that crossed -ActOn.</summary>
+    [Parameter]
+    public SwitchParameter StopDelegation { get; set; }
 
     /// <summary>The `opencode serve` the sessions run in, for -InterruptSession.</summary>
     [Parameter]
@@ -169,6 +174,11 @@ public sealed class WatchOpenCodeBudgetCommand : BudgetCmdlet
     private IEnumerable<string> Act(BudgetAlert alert, ActivityEvent? step)
     {
         var done = new List<string>();
+        if (StopDelegation && step is not null)
+        {
+            done.AddRange(StopDelegations(alert, step));
+        }
+
         if (InterruptSession && step is not null)
         {
             // A subagent's step: its parent would start the next step, so both are stopped.
@@ -197,6 +207,30 @@ public sealed class WatchOpenCodeBudgetCommand : BudgetCmdlet
         }
 
         return done;
+    }
+
+    private IEnumerable<string> StopDelegations(BudgetAlert alert, ActivityEvent step)
+    {
+        var runs = RunningDelegations.List(Environment)
+            .Where(d => d.SessionId is not null && (d.SessionId == step.SessionId || d.SessionId == step.ParentSessionId)).ToList();
+        if (runs.Count == 0)
+        {
+            yield return $"No running delegation of ours made session {step.SessionId}'s step.";
+        }
+
+        foreach (var run in runs)
+        {
+            if (!ShouldProcess($"the delegation running OpenCode (process {run.ProcessId}) for session {run.SessionId} in '{run.Directory}'", $"Stop (budget '{alert.Name}' {alert.Status})"))
+            {
+                yield return $"Did not stop the delegation of session {run.SessionId} (-WhatIf or declined).";
+                continue;
+            }
+
+            var stopped = RunningDelegations.Stop(Environment, d => d.File == run.File);
+            yield return stopped.Count > 0
+                ? $"Stopped the delegation of session {run.SessionId} (OpenCode process {run.ProcessId})."
+                : $"The delegation of session {run.SessionId} had already ended.";
+        }
     }
 
     private string Interrupt(BudgetAlert alert, string sessionId)
