@@ -29,6 +29,7 @@ public sealed class ViewWidthTests
             data.Add("Budget", "New-OpenCodeBudget daily -LimitUsd 0.05 -TimeZone UTC | Test-OpenCodeBudget -DataPath $args[0] -AsOf '2026-11-27T06:00:00Z'", width);
             data.Add("BigBudget", BigBudget, width);
             data.Add("BigAlert", BigAlert, width);
+            data.Add("BigGoSample", BigGoSample, width);
         }
 
         return data;
@@ -48,6 +49,8 @@ public sealed class ViewWidthTests
     private const string BigBudget = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.BudgetStatus'; Name = 'b'; Status = 'ForecastExceeded'; Spent = [decimal]99999.99; Limit = [decimal]99999.99; Percent = [decimal]99999.99; Projected = [decimal]99999.99; TimeLeft = [timespan]::FromDays(30.9) }";
     private const string BigAlert = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.BudgetAlert'; Time = [datetimeoffset]'2026-11-27'; Name = 'b'; Status = 'ForecastExceeded'; Spent = [decimal]99999.99; Limit = [decimal]99999.99; SessionId = 's' }";
 
+    private const string BigGoSample = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.GoQuotaSample'; Time = [datetimeoffset]'2026-11-27'; Window = 'Monthly'; PercentUsed = [decimal]99; LocalCost = [decimal]99999.99; DollarsPerPercent = [decimal]99999.99; ImpliedLimit = [decimal]99999.99; Disagrees = $true }";
+
     private static readonly Dictionary<string, string[]> Headers = new()
     {
         ["Session"] = ["Updated", "Id", "Title", "Tokens", "Cost"],
@@ -59,6 +62,7 @@ public sealed class ViewWidthTests
         ["Credential"] = ["ProviderId", "Type", "Role", "Masked", "Source"],
         ["Budget"] = ["Name", "Status", "Spent", "Limit", "Used", "Projected", "Left"],
         ["Alert"] = ["Time", "Status", "Name", "Spent", "Limit", "Session"],
+        ["GoSample"] = ["Time", "Window", "Used", "LocalCost", "$/1%", "Implied", "Agrees"],
     };
 
     [Theory]
