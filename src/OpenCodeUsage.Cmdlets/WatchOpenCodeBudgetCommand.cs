@@ -91,64 +91,22 @@ public sealed class WatchOpenCodeBudgetCommand : BudgetCmdlet
         var options = new ActivityOptions { DataPaths = ResolvePaths(DataPath), PollInterval = PollInterval, IdleAfter = Timeout.InfiniteTimeSpan };
         // The feed first: a step written while the budgets are first evaluated is then seen, not missed.
         var feed = Read((diagnostics, _) => ActivityFeed.Start(options, Environment, diagnostics));
-        using var timeout = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, timeout.Token);
-        if (TimeoutSec > 0)
-        {
-            timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
-        }
-
         try
         {
             if (!Emit(Read((diagnostics, _) => monitor.Check(null, diagnostics, CancellationToken)), null))
             {
+                feed.Dispose();
                 return;
             }
-
-            while (true)
-            {
-                WatchItem? item;
-                try
-                {
-                    item = feed.ReadAsync(linked.Token).AsTask().GetAwaiter().GetResult();
-                }
-                catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-                {
-                    throw new PipelineStoppedException();
-                }
-                catch (OperationCanceledException)
-                {
-                    WriteVerbose($"Stopped after {TimeoutSec} s.");
-                    return;
-                }
-
-                switch (item)
-                {
-                    case null:
-                        return;
-                    case { Event: { Kind: ActivityKind.StepFinished } step }:
-                        if (!Emit(Read((diagnostics, _) => monitor.Check(step, diagnostics, CancellationToken)), step))
-                        {
-                            return;
-                        }
-
-                        break;
-                    case { Warning: { } warning }:
-                        WriteWarning(warning);
-                        break;
-                    case { Verbose: { } verbose }:
-                        WriteVerbose(verbose);
-                        break;
-                    case { Failure: { } failure }:
-                        ThrowTerminatingError(ErrorRecords.From(failure));
-                        break;
-                }
-            }
         }
-        finally
+        catch
         {
             feed.Dispose();
+            throw;
         }
+
+        FeedLoop.Run(this, feed, TimeoutSec, CancellationToken, e =>
+            e.Kind != ActivityKind.StepFinished || Emit(Read((diagnostics, _) => monitor.Check(e, diagnostics, CancellationToken)), e));
     }
 
     /// <summary>Acts on and writes each alert; false once -Count alerts are written.</summary>

@@ -56,27 +56,12 @@ public sealed class BudgetEvaluator(BudgetContext context, Func<string, string?>
         var projectedTokens = BudgetForecast.Project(tokens, start, end, now, rolling) is { } t ? (long?)decimal.Round(t) : null;
         var state = BudgetForecast.State(budget.WarningPercent, (spent, budget.LimitUsd, projected), (tokens, budget.LimitTokens, projectedTokens));
         var percent = new[] { BudgetForecast.Percent(spent, budget.LimitUsd), BudgetForecast.Percent(tokens, budget.LimitTokens) }.Max();
-        var status = new BudgetStatus
+        var status = Status(budget, state, "USD", start, rolling ? now : end, now, spent, budget.LimitUsd, percent, burn, projected) with
         {
-            Name = budget.Name,
-            Status = state,
-            Period = budget.Period,
-            Unit = "USD",
-            Start = TimeZoneInfo.ConvertTime(start, zone),
-            End = TimeZoneInfo.ConvertTime(rolling ? now : end, zone),
-            Evaluated = TimeZoneInfo.ConvertTime(now, zone),
-            Spent = spent,
-            Limit = budget.LimitUsd,
-            Percent = percent,
-            TimeLeft = rolling || end <= now ? TimeSpan.Zero : end - now,
-            BurnRate = burn is { } b ? Math.Round(b, 6) : null,
-            Projected = projected is { } q ? Math.Round(q, 6) : null,
             Tokens = tokens,
             TokenLimit = budget.LimitTokens,
             ProjectedTokens = projectedTokens,
             Messages = total?.Messages ?? 0,
-            Message = string.Empty,
-            Budget = budget,
         };
         return WithMessage(status, spent is null ? UnknownReason() : null);
     }
@@ -107,32 +92,40 @@ public sealed class BudgetEvaluator(BudgetContext context, Func<string, string?>
             _go = [];
         }
 
-        var zone = BudgetRules.Zone(budget);
         decimal? spent = row?.PercentUsed;
         var start = row?.WindowStart ?? now;
         var end = row?.ResetsAt ?? now;
         var burn = spent is { } s && row?.WindowStart is not null ? BudgetForecast.BurnRate(s, now - start) : null;
         var projected = spent is { } p && row?.WindowStart is not null && row.ResetsAt is not null ? BudgetForecast.Project(p, start, end, now, rolling: false) : null;
         var state = BudgetForecast.State(budget.WarningPercent, (spent, budget.GoPercent, projected));
-        var status = new BudgetStatus
+        var status = Status(budget, state, "%", start, end, now, spent, budget.GoPercent, BudgetForecast.Percent(spent, budget.GoPercent), burn,
+            projected is { } q ? Math.Round(q, 4) : null);
+        return WithMessage(status, reason);
+    }
+
+    /// <summary>What every status has: times in the budget's zone, figures rounded for reading.</summary>
+    private static BudgetStatus Status(Budget budget, BudgetState state, string unit, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now,
+        decimal? spent, decimal? limit, decimal? percent, decimal? burn, decimal? projected)
+    {
+        var zone = BudgetRules.Zone(budget);
+        return new BudgetStatus
         {
             Name = budget.Name,
             Status = state,
-            Period = BudgetPeriod.Go,
-            Unit = "%",
+            Period = budget.Period,
+            Unit = unit,
             Start = TimeZoneInfo.ConvertTime(start, zone),
             End = TimeZoneInfo.ConvertTime(end, zone),
             Evaluated = TimeZoneInfo.ConvertTime(now, zone),
             Spent = spent,
-            Limit = budget.GoPercent,
-            Percent = BudgetForecast.Percent(spent, budget.GoPercent),
+            Limit = limit,
+            Percent = percent,
             TimeLeft = end > now ? end - now : TimeSpan.Zero,
             BurnRate = burn is { } b ? Math.Round(b, 6) : null,
-            Projected = projected is { } q ? Math.Round(q, 4) : null,
+            Projected = projected is { } q ? Math.Round(q, 6) : null,
             Message = string.Empty,
             Budget = budget,
         };
-        return WithMessage(status, reason);
     }
 
     private static string UnknownReason() =>
