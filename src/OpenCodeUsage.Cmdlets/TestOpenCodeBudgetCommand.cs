@@ -14,6 +14,7 @@ public sealed class TestOpenCodeBudgetCommand : BudgetCmdlet
 {
     private const int ProgressId = 4;
     private bool _allWithin = true;
+    private OpenCodeUsage.Budgets.BudgetEvaluator? _evaluator;
 
     /// <summary>Instead of the statuses, True when every budget is Ok or Warning, False otherwise.</summary>
     [Parameter]
@@ -29,7 +30,8 @@ public sealed class TestOpenCodeBudgetCommand : BudgetCmdlet
         base.ProcessRecord();
         // A budget that could not be read was an error: a scheduled job must not take it for within.
         _allWithin &= Budgets.Count - before == Budget.Length;
-        var evaluator = Evaluator(AsOf is { } at ? new FixedClock(at) : TimeProvider.System);
+        // One evaluator for the whole pipeline: the Go quota is asked for once, however many budgets come.
+        var evaluator = _evaluator ??= Evaluator(AsOf is { } at ? new FixedClock(at) : TimeProvider.System);
         foreach (var budget in Budgets.Skip(before))
         {
             var status = Read((diagnostics, _) => evaluator.Evaluate(budget, diagnostics, CancellationToken), ProgressId, $"Evaluating budget {budget.Name}");
