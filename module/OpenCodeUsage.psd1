@@ -24,6 +24,9 @@
         'Get-OpenCodeToolUsage'
         'Export-OpenCodeReport'
         'Show-OpenCodeChart'
+        'New-OpenCodeBudget'
+        'Test-OpenCodeBudget'
+        'Watch-OpenCodeBudget'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -87,62 +87,12 @@ public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
 
         var feed = Read((diagnostics, _) => ActivityFeed.Start(options, Environment, diagnostics));
 
-        using var timeout = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, timeout.Token);
-        if (TimeoutSec > 0)
+        var written = 0;
+        FeedLoop.Run(this, feed, TimeoutSec, CancellationToken, e =>
         {
-            timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
-        }
-
-        try
-        {
-            var written = 0;
-            while (true)
-            {
-                WatchItem? item;
-                try
-                {
-                    // Blocks this (the pipeline) thread: objects are only ever written here.
-                    item = feed.ReadAsync(linked.Token).AsTask().GetAwaiter().GetResult();
-                }
-                catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-                {
-                    throw new PipelineStoppedException();
-                }
-                catch (OperationCanceledException)
-                {
-                    WriteVerbose($"Stopped after {TimeoutSec} s.");
-                    return;
-                }
-
-                switch (item)
-                {
-                    case null:
-                        return;
-                    case { Event: { } e }:
-                        WriteObject(e);
-                        if (Count > 0 && ++written >= Count)
-                        {
-                            return;
-                        }
-
-                        break;
-                    case { Warning: { } warning }:
-                        WriteWarning(warning);
-                        break;
-                    case { Verbose: { } verbose }:
-                        WriteVerbose(verbose);
-                        break;
-                    case { Failure: { } failure }:
-                        ThrowTerminatingError(ErrorRecords.From(failure));
-                        break;
-                }
-            }
-        }
-        finally
-        {
-            feed.Dispose();
-        }
+            WriteObject(e);
+            return Count <= 0 || ++written < Count;
+        });
     }
 
     /// <summary>An exact id that names no session is SessionNotFound, as in every cmdlet; false when no session asked for is left to watch.</summary>

@@ -28,6 +28,10 @@ public sealed class ViewWidthTests
             data.Add("BigCredential", BigCredential, width);
             data.Add("Tool", "Get-OpenCodeToolUsage -DataPath $args[0] -GroupBy Session", width);
             data.Add("BigTool", BigTool, width);
+            data.Add("Budget", "New-OpenCodeBudget daily -LimitUsd 0.05 -TimeZone UTC | Test-OpenCodeBudget -DataPath $args[0] -AsOf '2026-11-27T06:00:00Z'", width);
+            data.Add("BigBudget", BigBudget, width);
+            data.Add("BigAlert", BigAlert, width);
+            data.Add("BigGoSample", BigGoSample, width);
         }
 
         return data;
@@ -45,6 +49,10 @@ public sealed class ViewWidthTests
     private const string BigCredential = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.Credential'; ProviderId = 'openrouter'; Type = 'WellKnown'; Role = 'Delegation, Tracking'; MaskedValue = 'sk-…1234'; Source = '/etc/x' }";
 
     private const string BigTool = "[OpenCodeUsage.ToolUsage]@{ Group = 'bash'; Tool = 'bash'; Calls = 9999999; Failures = 9999999; Duration = [timespan]::FromDays(9999.9); AverageDuration = [timespan]::FromSeconds(59.99); OutputBytes = 1125899906842623 }";
+    private const string BigBudget = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.BudgetStatus'; Name = 'b'; Status = 'ForecastExceeded'; Spent = [decimal]99999.99; Limit = [decimal]99999.99; Percent = [decimal]99999.99; Projected = [decimal]99999.99; TimeLeft = [timespan]::FromDays(30.9) }";
+    private const string BigAlert = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.BudgetAlert'; Time = [datetimeoffset]'2026-11-27'; Name = 'b'; Status = 'ForecastExceeded'; Spent = [decimal]99999.99; Limit = [decimal]99999.99; SessionId = 's' }";
+
+    private const string BigGoSample = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.GoQuotaSample'; Time = [datetimeoffset]'2026-11-27'; Window = 'Monthly'; PercentUsed = [decimal]99; LocalCost = [decimal]99999.99; DollarsPerPercent = [decimal]99999.99; ImpliedLimit = [decimal]99999.99; Disagrees = $true }";
 
     private static readonly Dictionary<string, string[]> Headers = new()
     {
@@ -56,6 +64,9 @@ public sealed class ViewWidthTests
         ["Go"] = ["Window", "Used", "Status", "ResetsAt", "LocalCost", "$/1%", "FullIn", "Source"],
         ["Credential"] = ["ProviderId", "Type", "Role", "Masked", "Source"],
         ["Tool"] = ["Calls", "Failed", "Time", "AvgTime", "Output", "Group"],
+        ["Budget"] = ["Name", "Status", "Spent", "Limit", "Used", "Projected", "Left"],
+        ["Alert"] = ["Time", "Status", "Name", "Spent", "Limit", "Session"],
+        ["GoSample"] = ["Time", "Window", "Used", "LocalCost", "$/1%", "Implied", "Agrees"],
     };
 
     [Theory]

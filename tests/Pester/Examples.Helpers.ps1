@@ -33,6 +33,8 @@ $script:NameMap = [ordered]@{
     '-Provider anthropic, openai'   = '-Provider mockant, mock'
     'https://proxy.example.com/opencode' = '"${__goBaseUri}opencode"'
     'Watch-OpenCodeActivity -Server http://127.0.0.1:4096' = 'Watch-OpenCodeActivity -Server $__serveBaseUri'
+    # The watched step costs $0.50: a limit it crosses.
+    'New-OpenCodeBudget today -LimitUsd 10' = 'New-OpenCodeBudget today -LimitUsd 0.55'
 }
 
 # What the sandbox's user has for OpenCode Go, and what the fake of its endpoints expects.
@@ -160,7 +162,7 @@ function Get-WatchedStepSql([string] $Session) {
     @"
 UPDATE session SET time_updated = $now WHERE id = '$Session';
 INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES ('msg_$Session', '$Session', $now, $now,
-  '{"role":"assistant","agent":"build","modelID":"mock-fast","providerID":"mock","time":{"created":$now}}');
+  '{"role":"assistant","agent":"build","modelID":"mock-fast","providerID":"mock","time":{"created":$now},"cost":$($script:WatchedStepCost),"tokens":{"input":100,"output":10,"reasoning":0,"cache":{"read":0,"write":0}}}');
 INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_$Session', 'msg_$Session', '$Session', $now, $now,
   '{"type":"step-finish","tokens":{"input":100,"output":10,"reasoning":0,"cache":{"read":0,"write":0}},"cost":$($script:WatchedStepCost)}');
 "@
@@ -180,6 +182,7 @@ function Invoke-DocExample([string] $Repo, [string] $Code) {
     Set-Content $wrapper -Value @"
 Import-Module '$Repo/artifacts/module/OpenCodeUsage' -ErrorAction Stop
 `$PSDefaultParameterValues['Watch-OpenCodeActivity:TimeoutSec'] = $watchSeconds
+`$PSDefaultParameterValues['Watch-OpenCodeBudget:TimeoutSec'] = $watchSeconds
 `$PSDefaultParameterValues['Set-OpenCodeGoCookie:Cookie'] = ConvertTo-SecureString '$($script:GoCookie)' -AsPlainText -Force
 `$id = '$session'
 . '$PSScriptRoot/Examples.GoFake.ps1'
@@ -212,7 +215,7 @@ if (`$__serve) { Stop-ServeFake `$__serve }
     Push-Location $box.Work
     try {
         foreach ($name in $vars.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $vars[$name]) }
-        if ($Code -match 'Watch-OpenCodeActivity' -and (Get-Command sqlite3 -ErrorAction SilentlyContinue)) {
+        if ($Code -match 'Watch-OpenCode(Activity|Budget)' -and (Get-Command sqlite3 -ErrorAction SilentlyContinue)) {
             Get-WatchedSessionSql $session | sqlite3 "$($box.Data)/opencode/opencode.db"
             $writer = Start-ThreadJob { param($db, $sql) Start-Sleep 6; $sql | sqlite3 $db } -ArgumentList "$($box.Data)/opencode/opencode.db", (Get-WatchedStepSql $session)
         }

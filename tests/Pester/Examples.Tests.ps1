@@ -56,7 +56,7 @@ Describe 'Examples' {
         if ($Code -match 'Get-OpenCodeGoQuota|-IncludeGoQuota' -and -not $ExpectedError) {
             @($run.GoRequests | Where-Object { $_ -match ' 200$' }).Count | Should -BeGreaterThan 0 -Because "the fake answered with usage ($($run.GoRequests -join '; '))`n$shown"
         }
-        $goRows = @($run.Objects | Where-Object { $null -ne $_.PSObject.Properties['Window'] })
+        $goRows = @($run.Objects | Where-Object { $null -ne $_.PSObject.Properties['Window'] -and $null -ne $_.PSObject.Properties['PercentUsed'] })
         foreach ($row in $goRows) {
             # A deserialized enum is its number, whose PSObject still says its name.
             $window = $row.PSObject.Properties['Window'].Value.ToString()

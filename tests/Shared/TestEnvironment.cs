@@ -13,6 +13,14 @@ internal static class TestEnvironment
     /// <summary>An environment with nothing set but the test cache directory.</summary>
     public static string? Isolated(string name) => name == "OPENCODEUSAGE_CACHE_DIR" ? CacheDirectory : null;
 
+    /// <summary>Where in-process runs keep state (warm sessions, running delegations, the Go quota history) on Linux and macOS.</summary>
+    public static string StateDirectory { get; } = Path.Combine(Path.GetTempPath(), "ocu-test-state-" + Environment.ProcessId);
+
     [ModuleInitializer]
-    internal static void Initialize() => Environment.SetEnvironmentVariable("OPENCODEUSAGE_CACHE_DIR", CacheDirectory);
+    internal static void Initialize()
+    {
+        Environment.SetEnvironmentVariable("OPENCODEUSAGE_CACHE_DIR", CacheDirectory);
+        // Cmdlets run in-process read the process environment: their state files must not land in the user's home.
+        Environment.SetEnvironmentVariable("XDG_STATE_HOME", StateDirectory);
+    }
 }

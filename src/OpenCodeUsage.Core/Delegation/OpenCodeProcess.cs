@@ -64,9 +64,18 @@ internal static class OpenCodeProcess
         }
 
         using (process)
+        using (var registration = RunningDelegations.Register(process, directory, environment.Get, null))
         {
             var input = WriteInputAsync(process, standardInput);
-            var stdout = PumpAsync(process.StandardOutput, events.Feed);
+            // The run's session, once its first event names it, goes into the record a budget watch stops runs by.
+            var stdout = PumpAsync(process.StandardOutput, line =>
+            {
+                events.Feed(line);
+                if (events.SessionId is { } session)
+                {
+                    registration.NoteSession(session);
+                }
+            });
             var pumps = Task.WhenAll(stdout, PumpAsync(process.StandardError, log.Feed));
             bool timedOut = false, cancelled = false;
             using var deadline = timeLeft is { } limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();

@@ -32,7 +32,21 @@ public static class GoQuotaReport
             usage = GoUsageClient.FromCookie(http, cookie, DateTimeOffset.UtcNow, cancellationToken);
         }
 
-        return LocalSpend.Combine(usage, query.DataPaths, environment, diagnostics, log, DateTimeOffset.UtcNow, cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        var rows = LocalSpend.Combine(usage, query.DataPaths, environment, diagnostics, log, now, cancellationToken);
+        Remember(rows, now, environment, diagnostics);
+        return rows;
+    }
+
+    /// <summary>Keeps the reading in the history, and warns where it disagrees with the window's earlier readings.</summary>
+    private static void Remember(IReadOnlyList<GoQuota> rows, DateTimeOffset now, Func<string, string?> environment, ReadDiagnostics diagnostics)
+    {
+        GoQuotaHistory.Append(rows, now, environment, diagnostics.Warn);
+        foreach (var sample in GoQuotaHistory.Read(environment).Where(s => s.Time == now && s.Disagrees))
+        {
+            diagnostics.Warn(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The {sample.Window} window's {sample.PercentUsed}% and the local opencode-go spend of ${sample.LocalCost:0.####} imply a limit of ${sample.ImpliedLimitLow:0.##} to ${sample.ImpliedLimitHigh:0.##}, which earlier readings of this window rule out (more than the percent's ±0.5% explains): usage from elsewhere, or counted otherwise. Get-OpenCodeGoQuota -History shows the readings."));
+        }
     }
 
     private static GoCookie LoadCookie(GoQuotaQuery query, Func<string, string?> environment, ActivityLog log)
