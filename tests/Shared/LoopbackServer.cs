@@ -28,6 +28,9 @@ internal sealed class LoopbackResponse
     /// <summary>Send the body chunked, without Content-Length, so only reading it tells its size.</summary>
     public bool Chunked { get; init; }
 
+    /// <summary>After the body, this many spaces, made as they are sent (a huge reply the server never holds); chunked only.</summary>
+    public long Filler { get; init; }
+
     public static LoopbackResponse Json(int status, string json, params (string Name, string Value)[] headers) => new()
     {
         Status = status,
@@ -203,6 +206,16 @@ internal sealed class LoopbackServer : IDisposable
             var size = Math.Min(64 * 1024, response.Body.Length - offset);
             stream.Write(Encoding.ASCII.GetBytes($"{size:X}\r\n"));
             stream.Write(response.Body.AsSpan(offset, size));
+            stream.Write("\r\n"u8);
+        }
+
+        var filler = new byte[64 * 1024];
+        Array.Fill(filler, (byte)' ');
+        for (var left = response.Filler; left > 0 && !_stop.IsCancellationRequested; left -= filler.Length)
+        {
+            var size = (int)Math.Min(filler.Length, left);
+            stream.Write(Encoding.ASCII.GetBytes($"{size:X}\r\n"));
+            stream.Write(filler.AsSpan(0, size));
             stream.Write("\r\n"u8);
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpenCodeUsage.Server;
 
 namespace OpenCodeUsage.Delegation;
 
@@ -28,7 +29,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
     {
         _server = server;
         _options = options;
-        _client = new ServerClient(server, options.Environment.Get, options.Log);
+        _client = new ServerClient(server.BaseUri, server.UserName, server.Password, options.Environment.Get, options.Log);
         _store = options.Store();
     }
 

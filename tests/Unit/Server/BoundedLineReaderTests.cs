@@ -1,7 +1,7 @@
 using OpenCodeUsage.Server;
 using Xunit;
 
-namespace OpenCodeUsage.Tests.Activity;
+namespace OpenCodeUsage.Tests.Server;
 
 public sealed class BoundedLineReaderTests
 {
