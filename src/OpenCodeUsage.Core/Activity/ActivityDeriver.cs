@@ -455,6 +455,18 @@ internal sealed partial class ActivityDeriver
                 events.Add(e); // created, then busy
             }
 
+            if (e.MessageId is { } replyId)
+            {
+                if (e.Kind == ActivityKind.MessageStarted)
+                {
+                    _idle.ReplyStarted(e.SessionId, replyId);
+                }
+                else if (e.Kind is ActivityKind.MessageCompleted or ActivityKind.MessageFailed)
+                {
+                    _idle.ReplyEnded(e.SessionId, replyId);
+                }
+            }
+
             if (touch && _idle.Touch(e.SessionId, now))
             {
                 var busy = Make(ActivityKind.SessionBusy, Session(e.SessionId), null, null, pending.TimeMs);

@@ -157,6 +157,29 @@ public sealed class ActivityDeriverTests
     }
 
     [Fact]
+    public void A_session_whose_reply_still_streams_is_not_idle_however_long_it_is_quiet()
+    {
+        // OpenCode writes the assistant message at its start and nothing more until it ends: a long reply is quiet.
+        var deriver = Deriver(idleAfter: TimeSpan.FromMinutes(1));
+        var reply = Rows.Messages.First(m => System.Text.Encoding.UTF8.GetString(m.Data).Contains("\"role\":\"assistant\"", StringComparison.Ordinal));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(reply.Data)!;
+        json["time"]!.AsObject().Remove("completed");
+        json.AsObject().Remove("finish");
+        var streaming = new ChangeBatch();
+        streaming.NewSessions.Add(Rows.Sessions.Single(x => x.Id == reply.SessionId));
+        streaming.Messages.Add(reply with { Data = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()) });
+        Assert.Contains(deriver.Apply(streaming, Now), e => e.Kind == ActivityKind.MessageStarted);
+        Assert.Empty(deriver.IdleDue(Now.AddHours(2)));
+
+        var ended = new ChangeBatch();
+        ended.Messages.Add(reply);
+        var later = Now.AddHours(2);
+        Assert.Contains(deriver.Apply(ended, later), e => e.Kind == ActivityKind.MessageCompleted);
+        Assert.Empty(deriver.IdleDue(later.AddSeconds(59)));
+        Assert.Equal(ActivityKind.SessionIdle, Assert.Single(deriver.IdleDue(later.AddSeconds(61))).Kind);
+    }
+
+    [Fact]
     public void A_long_watch_keeps_a_bounded_memory_of_messages_and_parts()
     {
         // The real rows again and again under new ids: thousands of answers, as in hours of use.
