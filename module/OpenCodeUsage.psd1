@@ -20,6 +20,12 @@
         'Watch-OpenCodeActivity'
         'Export-OpenCodeStats'
         'Invoke-OpenCodeDelegate'
+        'Get-OpenCodePermissionRequest'
+        'Approve-OpenCodePermissionRequest'
+        'Deny-OpenCodePermissionRequest'
+        'Get-OpenCodeQuestion'
+        'Submit-OpenCodeAnswer'
+        'Deny-OpenCodeQuestion'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -10,7 +10,8 @@
 # own pwsh: $PSDefaultParameterValues points -BaseUri at it, and the sandbox holds the key and cookie it expects. The
 # hidden cookie prompt of Set-OpenCodeGoCookie is answered by $PSDefaultParameterValues (-Cookie), as a user would type it.
 # Watch-OpenCodeActivity -Server watches a fake `opencode serve` event stream on loopback (Examples.ServeFake.ps1), and
-# a stand-in Get-Credential answers with the fake's password, as a user would type it at the prompt.
+# a stand-in Get-Credential answers with the fake's password, as a user would type it at the prompt. The permission and
+# question cmdlets ask the same fake, which also serves their 1.x routes.
 
 # Examples that cannot run here, each with its reason (counted as skipped).
 $script:SkipRules = [ordered]@{
@@ -33,6 +34,7 @@ $script:NameMap = [ordered]@{
     '-Provider anthropic, openai'   = '-Provider mockant, mock'
     'https://proxy.example.com/opencode' = '"${__goBaseUri}opencode"'
     'Watch-OpenCodeActivity -Server http://127.0.0.1:4096' = 'Watch-OpenCodeActivity -Server $__serveBaseUri'
+    '-Server http://127.0.0.1:4096' = '-Server $__serveBaseUri'
 }
 
 # What the sandbox's user has for OpenCode Go, and what the fake of its endpoints expects.

@@ -55,7 +55,7 @@ internal sealed class ServerActivitySource : IDisposable
                 if (response.StatusCode == HttpStatusCode.NotFound && (await _client.IdentifyAsync(cancellationToken).ConfigureAwait(false)).Generation == ServerGeneration.V2)
                 {
                     // 2.x renamed every event and moved the stream to /api/event; read as 1.x it would show nothing, silently.
-                    throw new OpenCodeUsageException("ServerGenerationUnsupported", FailureKind.InvalidArgument,
+                    throw new OpenCodeUsageException(ServerErrors.GenerationUnsupported, FailureKind.InvalidArgument,
                         $"'{Display}' is an OpenCode 2.x server; -Server follows the 1.x event stream only. Watch its database with -DataPath instead.", Display);
                 }
 
@@ -76,7 +76,7 @@ internal sealed class ServerActivitySource : IDisposable
                     problem = $"the event stream of '{Display}' ended";
                 }
             }
-            catch (ServerException ex) when (ex.ErrorId == "ServerAuthenticationFailed")
+            catch (ServerException ex) when (ex.ErrorId == ServerErrors.AuthenticationFailed)
             {
                 throw ex.ToUsageException(Display);
             }

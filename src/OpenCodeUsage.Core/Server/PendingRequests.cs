@@ -32,6 +32,8 @@ public sealed class PendingRequests : IDisposable
 
     public Uri Server => _client.BaseUri;
 
+    internal ServerClient Client => _client;
+
     public void Dispose() => _client.Dispose();
 
     public Task<IReadOnlyList<PermissionRequest>> PermissionsAsync(string? directory, CancellationToken cancellationToken) =>

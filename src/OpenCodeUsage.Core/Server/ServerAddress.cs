@@ -13,13 +13,13 @@ public static class ServerAddress
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             var shown = ServerAddressText.WithoutCredentials(uri);
-            throw new OpenCodeUsageException("ServerUriInvalid", FailureKind.InvalidArgument,
+            throw new OpenCodeUsageException(ServerErrors.UriInvalid, FailureKind.InvalidArgument,
                 $"'{shown}' is not the http or https address of an OpenCode server (e.g. http://127.0.0.1:4096).", shown);
         }
 
         if (uri.UserInfo.Length > 0)
         {
-            throw new OpenCodeUsageException("ServerUriInvalid", FailureKind.InvalidArgument,
+            throw new OpenCodeUsageException(ServerErrors.UriInvalid, FailureKind.InvalidArgument,
                 "Give the server's user and password with -Credential, not inside the address.", uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped));
         }
 
@@ -37,7 +37,7 @@ public static class ServerAddress
     {
         if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
         {
-            throw new OpenCodeUsageException("ServerUriInsecure", FailureKind.InvalidArgument,
+            throw new OpenCodeUsageException(ServerErrors.UriInsecure, FailureKind.InvalidArgument,
                 $"'{uri}' uses plain http to another machine; the server password is only sent over https or to a loopback address.",
                 uri.OriginalString);
         }

@@ -83,7 +83,7 @@ internal sealed class ServerClient : IDisposable
         }
 
         throw new ServerException(DelegateFailureKind.ServerUnavailable,
-            $"'{Display}' does not answer as an OpenCode server: GET /global/health gave {(int)v1.Status} and GET /api/health {(int)v2.Status}.", "ServerNotOpenCode");
+            $"'{Display}' does not answer as an OpenCode server: GET /global/health gave {(int)v1.Status} and GET /api/health {(int)v2.Status}.", ServerErrors.NotOpenCode);
     }
 
     /// <summary>A request with an optional project directory (OpenCode's <c>directory</c> query) and JSON body.</summary>
@@ -135,7 +135,7 @@ internal sealed class ServerClient : IDisposable
             : reply.Status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
                 ? DelegateFailureKind.ServerUnavailable
                 : error?.Kind ?? DelegateFailureKind.Unknown;
-        throw new ServerException(kind, message, kind == DelegateFailureKind.ServerUnavailable ? "ServerUnavailable" : "ServerRequestFailed");
+        throw new ServerException(kind, message, kind == DelegateFailureKind.ServerUnavailable ? ServerErrors.Unavailable : ServerErrors.RequestFailed);
     }
 
     public void Dispose() => _client.Dispose();
@@ -150,7 +150,7 @@ internal sealed class ServerClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new ServerException(DelegateFailureKind.ServerUnavailable, $"The OpenCode server at {Display} could not be reached: {ex.Message}", "ServerUnavailable");
+            throw new ServerException(DelegateFailureKind.ServerUnavailable, $"The OpenCode server at {Display} could not be reached: {ex.Message}", ServerErrors.Unavailable);
         }
         finally
         {
@@ -163,7 +163,7 @@ internal sealed class ServerClient : IDisposable
             response.Dispose();
             throw new ServerException(DelegateFailureKind.ServerAuthFailed,
                 $"The OpenCode server at {Display} refused the credentials ({status}). Pass -Credential with its user (usually 'opencode') and its password (OPENCODE_SERVER_PASSWORD; a 2.x server keeps it in ~/.local/state/opencode).",
-                "ServerAuthenticationFailed");
+                ServerErrors.AuthenticationFailed);
         }
 
         return response;
@@ -195,5 +195,5 @@ internal sealed class ServerClient : IDisposable
     }
 
     private static ServerException TooLarge(string path, long limit) =>
-        new(DelegateFailureKind.OutputTooLarge, $"The OpenCode server's reply to {path} is larger than {limit:N0} bytes; it was not read further.", "ServerReplyTooLarge");
+        new(DelegateFailureKind.OutputTooLarge, $"The OpenCode server's reply to {path} is larger than {limit:N0} bytes; it was not read further.", ServerErrors.ReplyTooLarge);
 }

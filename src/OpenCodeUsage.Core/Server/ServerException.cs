@@ -4,7 +4,7 @@ namespace OpenCodeUsage.Server;
 /// The OpenCode server could not do what was asked. <see cref="ErrorId"/> is the stable id every cmdlet reports
 /// it under; <see cref="Kind"/> is what a delegated run's result says.
 /// </summary>
-internal sealed class ServerException(DelegateFailureKind kind, string message, string errorId = "ServerRequestFailed") : Exception(message)
+internal sealed class ServerException(DelegateFailureKind kind, string message, string errorId = ServerErrors.RequestFailed) : Exception(message)
 {
     public DelegateFailureKind Kind { get; } = kind;
 
@@ -13,9 +13,9 @@ internal sealed class ServerException(DelegateFailureKind kind, string message, 
 
     public FailureKind Category => ErrorId switch
     {
-        "ServerAuthenticationFailed" => FailureKind.AuthenticationFailed,
-        "ServerUnavailable" => FailureKind.Unavailable,
-        "ServerReplyTooLarge" or "ServerNotOpenCode" => FailureKind.InvalidData,
+        ServerErrors.AuthenticationFailed => FailureKind.AuthenticationFailed,
+        ServerErrors.Unavailable => FailureKind.Unavailable,
+        ServerErrors.ReplyTooLarge or ServerErrors.NotOpenCode => FailureKind.InvalidData,
         _ => Kind == DelegateFailureKind.SessionNotFound ? FailureKind.NotFound : FailureKind.ReadFailed,
     };
 
