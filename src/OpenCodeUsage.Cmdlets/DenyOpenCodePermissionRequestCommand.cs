@@ -9,7 +9,7 @@ namespace OpenCodeUsage.Commands;
 public sealed class DenyOpenCodePermissionRequestCommand : AnswerCmdlet
 {
     /// <summary>Why, or what to do instead: passed to the agent with the rejection.</summary>
-    [Parameter(Position = 1)]
+    [Parameter]
     public string? Message { get; set; }
 
     private protected override string AnswerName => "Reject";

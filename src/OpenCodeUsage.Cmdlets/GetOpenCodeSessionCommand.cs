@@ -89,7 +89,7 @@ public sealed class GetOpenCodeSessionCommand : OpenCodeDataCmdlet
         try
         {
             OpenCodeUsage.Server.ServerSessionStatus.ApplyAsync(sessions, server, Credential?.UserName, Credential?.GetNetworkCredential().Password,
-                Environment, Log, TimeProvider.System, CancellationToken).GetAwaiter().GetResult();
+                Environment, null, TimeProvider.System, CancellationToken).GetAwaiter().GetResult();
         }
         catch (OpenCodeUsageException ex) when (ex.ErrorId is not (OpenCodeUsage.Server.ServerErrors.UriInvalid or OpenCodeUsage.Server.ServerErrors.UriInsecure))
         {

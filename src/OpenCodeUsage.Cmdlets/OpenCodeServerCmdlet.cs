@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using OpenCodeUsage.Server;
 
@@ -10,6 +11,9 @@ namespace OpenCodeUsage.Commands;
 public abstract class OpenCodeServerCmdlet : OpenCodeCmdlet
 {
     private readonly Dictionary<Uri, PendingRequests> _clients = [];
+
+    // Core narrates its requests from whatever thread its awaits resume on; they are written here, after each call.
+    private readonly ConcurrentQueue<string> _requests = new();
 
     /// <summary>The address of the running server, e.g. http://127.0.0.1:4096; answering cmdlets take it from the piped request.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -45,7 +49,8 @@ public abstract class OpenCodeServerCmdlet : OpenCodeCmdlet
 
         try
         {
-            client = new PendingRequests(Server, Credential?.UserName, Credential?.GetNetworkCredential().Password, Environment, Log);
+            client = new PendingRequests(Server, Credential?.UserName, Credential?.GetNetworkCredential().Password, Environment,
+                new ActivityLog { Debug = _requests.Enqueue });
         }
         catch (OpenCodeUsageException ex)
         {
@@ -72,6 +77,13 @@ public abstract class OpenCodeServerCmdlet : OpenCodeCmdlet
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+        finally
+        {
+            while (_requests.TryDequeue(out var request))
+            {
+                WriteDebug(request);
+            }
         }
     }
 
