@@ -148,7 +148,8 @@ function New-ExampleSandbox([string] $Repo) {
 
 # SQL for one finished step of a new session, written the way OpenCode 1.18 writes it.
 # The watched session exists before the example starts (an exact -SessionId that names no session is
-# SessionNotFound); its step comes later.
+# SessionNotFound); its step comes later, a finished reply as OpenCode 1.18.33 leaves it (time.completed and finish
+# set: a reply without them is still streaming, and its session is not idle).
 function Get-WatchedSessionSql([string] $Session) {
     $now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
     @"
@@ -162,7 +163,7 @@ function Get-WatchedStepSql([string] $Session) {
     @"
 UPDATE session SET time_updated = $now WHERE id = '$Session';
 INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES ('msg_$Session', '$Session', $now, $now,
-  '{"role":"assistant","agent":"build","modelID":"mock-fast","providerID":"mock","time":{"created":$now}}');
+  '{"role":"assistant","agent":"build","modelID":"mock-fast","providerID":"mock","time":{"created":$now,"completed":$now},"finish":"stop"}');
 INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_$Session', 'msg_$Session', '$Session', $now, $now,
   '{"type":"step-finish","tokens":{"input":100,"output":10,"reasoning":0,"cache":{"read":0,"write":0}},"cost":$($script:WatchedStepCost)}');
 "@
