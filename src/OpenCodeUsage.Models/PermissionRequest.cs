@@ -10,10 +10,10 @@ public sealed class PermissionRequest
     public string? Permission { get; init; }
 
     /// <summary>What it applies to: the command, paths or patterns (1.x patterns, 2.x resources).</summary>
-    public IReadOnlyList<string> Patterns { get; init; } = [];
+    public string[] Patterns { get; init; } = [];
 
     /// <summary>The patterns an "always" answer would allow from now on (1.x always, 2.x save).</summary>
-    public IReadOnlyList<string> Always { get; init; } = [];
+    public string[] Always { get; init; } = [];
 
     public string? MessageId { get; init; }
     public string? CallId { get; init; }

@@ -7,7 +7,7 @@ public sealed class QuestionItem
     public string? Header { get; init; }
 
     /// <summary>The labels of the choices; an answer gives one (or, when Multiple, several) of them.</summary>
-    public IReadOnlyList<string> Options { get; init; } = [];
+    public string[] Options { get; init; } = [];
 
     public bool Multiple { get; init; }
 
@@ -22,10 +22,10 @@ public sealed class QuestionRequest
 {
     public required string Id { get; init; }
     public required string SessionId { get; init; }
-    public IReadOnlyList<QuestionItem> Questions { get; init; } = [];
+    public QuestionItem[] Questions { get; init; } = [];
 
     /// <summary>The first question's text, for tables.</summary>
-    public string? Question => Questions.Count > 0 ? Questions[0].Question : null;
+    public string? Question => Questions.Length > 0 ? Questions[0].Question : null;
 
     public string? MessageId { get; init; }
     public string? CallId { get; init; }

@@ -75,10 +75,10 @@ public sealed class PendingRequests : IDisposable
             {
                 Question = Text(q, "question") ?? string.Empty,
                 Header = Text(q, "header"),
-                Options = (q["options"] as JsonArray ?? []).OfType<JsonObject>().Select(x => Text(x, "label")).OfType<string>().ToList(),
+                Options = (q["options"] as JsonArray ?? []).OfType<JsonObject>().Select(x => Text(x, "label")).OfType<string>().ToArray(),
                 Multiple = q["multiple"] is JsonValue m && m.TryGetValue<bool>(out var multiple) && multiple,
                 Custom = q["custom"] is not JsonValue c || !c.TryGetValue<bool>(out var custom) || custom, // OpenCode's default: typed answers allowed
-            }).ToList(),
+            }).ToArray(),
             MessageId = o["tool"]?["messageID"]?.GetValue<string>(),
             CallId = o["tool"]?["callID"]?.GetValue<string>(),
             Directory = directory,
@@ -156,6 +156,6 @@ public sealed class PendingRequests : IDisposable
 
     private static string? Text(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
 
-    private static List<string> Texts(JsonObject o, string name) =>
-        (o[name] as JsonArray ?? []).Select(n => n is JsonValue v && v.TryGetValue<string>(out var text) ? text : null).OfType<string>().ToList();
+    private static string[] Texts(JsonObject o, string name) =>
+        (o[name] as JsonArray ?? []).Select(n => n is JsonValue v && v.TryGetValue<string>(out var text) ? text : null).OfType<string>().ToArray();
 }
