@@ -148,7 +148,8 @@ internal sealed partial class ActivityDeriver
     /// A state only the server knows (session.status, permissions, questions, errors). Busy and Idle are
     /// reported on a change only; the rest every time.
     /// </summary>
-    public List<ActivityEvent> Signal(ActivityKind kind, string sessionId, DateTimeOffset now, string? detail = null, string? error = null)
+    public List<ActivityEvent> Signal(ActivityKind kind, string sessionId, DateTimeOffset now, string? detail = null, string? error = null,
+        DelegateFailureKind? failure = null)
     {
         var session = Session(sessionId);
         var nowMs = now.ToUnixTimeMilliseconds();
@@ -169,7 +170,7 @@ internal sealed partial class ActivityDeriver
 
                 return Flush(now, touch: false);
             default:
-                Add(kind, session, null, null, nowMs, Rank.Part, detail: detail, error: error);
+                Add(kind, session, null, null, nowMs, Rank.Part, detail: detail, error: error, failure: failure);
                 return Flush(now);
         }
     }
@@ -201,6 +202,22 @@ internal sealed partial class ActivityDeriver
         state = new SessionState(row);
         _sessions[row.Id] = state;
         return state;
+    }
+
+    /// <summary>The failure a stored message or step names in its "error", classified as a delegated run's would be.</summary>
+    internal static DelegateFailureKind? FailureOf(byte[] data)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(data);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var error)
+                ? Delegation.EventError.From(error).Kind
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private SessionState Session(string id) =>
@@ -256,7 +273,7 @@ internal sealed partial class ActivityDeriver
         if (payload.ErrorName is { } error)
         {
             Add(ActivityKind.MessageFailed, session, message, null, payload.Completed > 0 ? payload.Completed : nowMs, Rank.MessageEnd,
-                error: error, detail: payload.Finish);
+                error: error, detail: payload.Finish, failure: FailureOf(row.Data));
             ending.Add(message);
         }
         else if (payload.Completed > 0)
@@ -430,14 +447,15 @@ internal sealed partial class ActivityDeriver
     }
 
     private void Add(ActivityKind kind, SessionState session, MessageState? message, string? partId, long timeMs, Rank rank,
-        string? tool = null, string? callId = null, string? detail = null, string? error = null, string? text = null, StepFigures? step = null)
+        string? tool = null, string? callId = null, string? detail = null, string? error = null, string? text = null, StepFigures? step = null,
+        DelegateFailureKind? failure = null)
     {
         if (_seeding)
         {
             return;
         }
 
-        _pending.Add(new Pending(Make(kind, session, message, partId, timeMs, tool, callId, detail, error, text, step), timeMs, rank, _pending.Count));
+        _pending.Add(new Pending(Make(kind, session, message, partId, timeMs, tool, callId, detail, error, text, step, failure), timeMs, rank, _pending.Count));
     }
 
     private List<ActivityEvent> Flush(DateTimeOffset now, bool touch = true)
@@ -487,7 +505,8 @@ internal sealed partial class ActivityDeriver
     }
 
     private ActivityEvent Make(ActivityKind kind, SessionState session, MessageState? message, string? partId, long timeMs,
-        string? tool = null, string? callId = null, string? detail = null, string? error = null, string? text = null, StepFigures? step = null)
+        string? tool = null, string? callId = null, string? detail = null, string? error = null, string? text = null, StepFigures? step = null,
+        DelegateFailureKind? failure = null)
     {
         var row = session.Row;
         var project = row.ProjectId is null ? null : _projects.GetValueOrDefault(row.ProjectId);
@@ -509,6 +528,7 @@ internal sealed partial class ActivityDeriver
             CallId = callId,
             Detail = detail,
             Error = error,
+            FailureKind = failure,
             Text = text,
             InputTokens = step?.Input,
             OutputTokens = step?.Output,

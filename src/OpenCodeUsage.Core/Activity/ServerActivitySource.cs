@@ -158,7 +158,7 @@ internal sealed class ServerActivitySource : IDisposable
             return _deriver.Apply(batch, now);
         }
 
-        return mapped.Signal is { } signal ? _deriver.Signal(signal.Kind, signal.SessionId, now, signal.Detail, signal.Error) : [];
+        return mapped.Signal is { } signal ? _deriver.Signal(signal.Kind, signal.SessionId, now, signal.Detail, signal.Error, mapped.Failure) : [];
     }
 
     /// <summary>A session that was running before the watch connected: its title, project and totals, best effort.</summary>

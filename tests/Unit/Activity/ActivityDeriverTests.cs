@@ -1,4 +1,5 @@
 using OpenCodeUsage.Activity;
+using OpenCodeUsage.Delegation;
 using Xunit;
 
 namespace OpenCodeUsage.Tests.Activity;
@@ -177,6 +178,22 @@ public sealed class ActivityDeriverTests
         Assert.Contains(deriver.Apply(ended, later), e => e.Kind == ActivityKind.MessageCompleted);
         Assert.Empty(deriver.IdleDue(later.AddSeconds(59)));
         Assert.Equal(ActivityKind.SessionIdle, Assert.Single(deriver.IdleDue(later.AddSeconds(61))).Kind);
+    }
+
+    [Theory]
+    [InlineData(401, DelegateFailureKind.AuthFailed)]
+    [InlineData(429, DelegateFailureKind.RateLimited)]
+    public void A_failed_reply_in_the_database_carries_its_failure_kind(int status, DelegateFailureKind kind)
+    {
+        var deriver = Deriver();
+        var reply = Rows.Messages.First(m => System.Text.Encoding.UTF8.GetString(m.Data).Contains("\"role\":\"assistant\"", StringComparison.Ordinal));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(reply.Data)!;
+        json["error"] = System.Text.Json.Nodes.JsonNode.Parse("{\"name\":\"APIError\",\"data\":{\"message\":\"provider said no\",\"statusCode\":" + status + "}}");
+        var batch = new ChangeBatch();
+        batch.NewSessions.Add(Rows.Sessions.Single(x => x.Id == reply.SessionId));
+        batch.Messages.Add(reply with { Data = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()) });
+        var failed = Assert.Single(deriver.Apply(batch, Now), e => e.Kind == ActivityKind.MessageFailed);
+        Assert.Equal(("APIError", kind), (failed.Error, failed.FailureKind));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using OpenCodeUsage.Activity;
+using OpenCodeUsage.Delegation;
 using Xunit;
 
 namespace OpenCodeUsage.Tests.Activity;
@@ -85,6 +86,19 @@ public sealed class ServerWatchTests
         {
             Assert.Equal("Overloaded", e.Error);
         }
+    }
+
+    [Theory]
+    [InlineData(401, "Invalid API key", DelegateFailureKind.AuthFailed)]
+    [InlineData(429, "Rate limit exceeded", DelegateFailureKind.RateLimited)]
+    [InlineData(529, "Overloaded", DelegateFailureKind.ProviderUnavailable)]
+    public async Task A_session_error_carries_its_failure_kind_so_a_401_and_a_429_differ(int status, string message, DelegateFailureKind kind)
+    {
+        // Both used to read only "APIError" or the message: nothing a script could branch on.
+        using var source = new ServerActivitySource(new Uri("http://127.0.0.1:1/"), new ActivityOptions(), TestEnvironment.Isolated);
+        var json = "{\"type\":\"session.error\",\"properties\":{\"sessionID\":\"ses_a\",\"error\":{\"name\":\"APIError\",\"data\":{\"message\":\"" + message + "\",\"statusCode\":" + status + ",\"isRetryable\":false}}}}";
+        var e = Assert.Single(await source.HandleAsync(ServerEventMapper.Map(json)!, lookUp: false, CancellationToken.None), e => e.Kind == ActivityKind.SessionError);
+        Assert.Equal(kind, e.FailureKind);
     }
 
     [Fact]
