@@ -1,35 +1,13 @@
 using System.Management.Automation;
+using OpenCodeUsage.Server;
 
 namespace OpenCodeUsage.Commands;
 
 /// <summary>Lists the questions the agents of a running OpenCode (1.x or 2.x) are waiting to have answered.</summary>
 [Cmdlet(VerbsCommon.Get, "OpenCodeQuestion")]
 [OutputType(typeof(QuestionRequest))]
-public sealed class GetOpenCodeQuestionCommand : OpenCodeServerCmdlet
+public sealed class GetOpenCodeQuestionCommand : ListPendingCmdlet<QuestionRequest>
 {
-    /// <summary>Only questions of these sessions (wildcards).</summary>
-    [Parameter(Position = 0)]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(Completion.SessionIdCompleter))]
-    public string[]? SessionId { get; set; }
-
-    /// <summary>The project directory on the server's machine to ask about; the server's own when omitted.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Directory { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        IReadOnlyList<QuestionRequest> questions = [];
-        var sessions = Wildcards(SessionId);
-        if (Call(async (client, ct) => questions = await client.QuestionsAsync(Directory, ct).ConfigureAwait(false)) is { } error)
-        {
-            ThrowTerminatingError(error);
-        }
-
-        foreach (var question in questions.Where(q => sessions is null || sessions(q.SessionId)))
-        {
-            WriteObject(question);
-        }
-    }
+    private protected override Task<IReadOnlyList<QuestionRequest>> ListAsync(PendingRequests client, string? directory, CancellationToken cancellationToken) =>
+        client.QuestionsAsync(directory, cancellationToken);
 }

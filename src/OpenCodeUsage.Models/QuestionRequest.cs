@@ -18,20 +18,10 @@ public sealed class QuestionItem
 }
 
 /// <summary>The agent's questions waiting for an answer, as a running OpenCode server lists them.</summary>
-public sealed class QuestionRequest
+public sealed class QuestionRequest : PendingRequest
 {
-    public required string Id { get; init; }
-    public required string SessionId { get; init; }
     public QuestionItem[] Questions { get; init; } = [];
 
     /// <summary>The first question's text, for tables.</summary>
     public string? Question => Questions.Length > 0 ? Questions[0].Question : null;
-
-    public string? MessageId { get; init; }
-    public string? CallId { get; init; }
-    public string? Directory { get; init; }
-    public required Uri Server { get; init; }
-    public required string ServerGeneration { get; init; }
-
-    public override string ToString() => Id;
 }
