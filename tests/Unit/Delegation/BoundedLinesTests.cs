@@ -4,6 +4,7 @@ using Xunit;
 
 namespace OpenCodeUsage.Tests.Delegation;
 
+[Collection(OpenCodeUsage.Tests.Server.MemoryCollection.Name)]
 public sealed class BoundedLinesTests
 {
     /// <summary>A reader of one line of <paramref name="length"/> 'x' characters, made as it is read (never held whole).</summary>

@@ -7,6 +7,7 @@ using Xunit;
 namespace OpenCodeUsage.Tests.Server;
 
 /// <summary>The one client of opencode serve: bounded replies, the generation told from the server, one set of address rules.</summary>
+[Collection(OpenCodeUsage.Tests.Server.MemoryCollection.Name)]
 public sealed class ServerClientTests
 {
     private static Func<string, string?> NoEnvironment => _ => null;
