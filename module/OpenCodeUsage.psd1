@@ -27,6 +27,12 @@
         'New-OpenCodeBudget'
         'Test-OpenCodeBudget'
         'Watch-OpenCodeBudget'
+        'Get-OpenCodePermissionRequest'
+        'Approve-OpenCodePermissionRequest'
+        'Deny-OpenCodePermissionRequest'
+        'Get-OpenCodeQuestion'
+        'Submit-OpenCodeAnswer'
+        'Deny-OpenCodeQuestion'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

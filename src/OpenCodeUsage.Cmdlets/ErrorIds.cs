@@ -11,7 +11,6 @@ internal static class ErrorIds
     public const string DirectoryNotFound = nameof(DirectoryNotFound);
     public const string TimeZoneNotFound = nameof(TimeZoneNotFound);
     public const string GoCookieNeeded = nameof(GoCookieNeeded);
-    public const string ServerAddressInvalid = nameof(ServerAddressInvalid);
     public const string IntervalInvalid = nameof(IntervalInvalid);
     public const string DelegateFailed = nameof(DelegateFailed);
     public const string DelegateTimedOut = nameof(DelegateTimedOut);

@@ -36,6 +36,15 @@ public sealed class GetOpenCodeSessionCommand : OpenCodeDataCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? First { get; set; }
 
+    /// <summary>A running opencode serve (1.x or 2.x) whose word on each session's Status replaces what the data tells.</summary>
+    [Parameter]
+    public Uri? Server { get; set; }
+
+    /// <summary>The server's Basic-auth credential (OPENCODE_SERVER_PASSWORD of this session when omitted).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
     protected override string[]? RecordIds => Id;
 
     protected override void EndProcessing()
@@ -61,12 +70,39 @@ public sealed class GetOpenCodeSessionCommand : OpenCodeDataCmdlet
         };
         var sessions = Read((diagnostics, progress) => SessionReader.Read(query, Environment, diagnostics, progress, CancellationToken),
             ProgressId, Activity);
+        if (Server is { } server)
+        {
+            AskServer(sessions, server);
+        }
+
         foreach (var session in sessions)
         {
             WriteObject(session);
         }
 
         ReportMissingIds(sessions);
+    }
+
+    /// <summary>The server's status for each session; a server that cannot be asked is an error, and the sessions keep what their data says.</summary>
+    private void AskServer(IReadOnlyList<Session> sessions, Uri server)
+    {
+        try
+        {
+            OpenCodeUsage.Server.ServerSessionStatus.ApplyAsync(sessions, server, Credential?.UserName, Credential?.GetNetworkCredential().Password,
+                Environment, null, TimeProvider.System, CancellationToken).GetAwaiter().GetResult();
+        }
+        catch (OpenCodeUsageException ex) when (ex.ErrorId is not (OpenCodeUsage.Server.ServerErrors.UriInvalid or OpenCodeUsage.Server.ServerErrors.UriInsecure))
+        {
+            WriteError(ErrorRecords.From(ex));
+        }
+        catch (OpenCodeUsageException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex));
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
     }
 
     /// <summary>An exact id that matched nothing is an error, as with Get-Process -Id; a wildcard that matched nothing is not.</summary>

@@ -116,13 +116,6 @@ public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
 
     private ActivityOptions Options()
     {
-        if (Server is { } server && (!server.IsAbsoluteUri || server.Scheme is not ("http" or "https")))
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"-Server takes the http(s) address of `opencode serve`, e.g. http://127.0.0.1:4096; '{OpenCodeUsage.Server.ServerAddressText.WithoutCredentials(server)}' is not one."),
-                ErrorIds.ServerAddressInvalid, ErrorCategory.InvalidArgument, OpenCodeUsage.Server.ServerAddressText.WithoutCredentials(server)));
-        }
-
         if (PollInterval <= TimeSpan.Zero || IdleAfter <= TimeSpan.Zero)
         {
             ThrowTerminatingError(new ErrorRecord(

@@ -49,6 +49,13 @@ public sealed class ActivityEvent
     /// <summary>The error's name or message, for failed messages and tools and session errors.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// Why a message or session failed, classified as Invoke-OpenCodeDelegate's results are: AuthFailed (401, 403),
+    /// RateLimited (429), QuotaExceeded, ProviderUnavailable (5xx, unreachable), ContextOverflow, Aborted, …;
+    /// null for events that are no failure.
+    /// </summary>
+    public DelegateFailureKind? FailureKind { get; init; }
+
     /// <summary>A text or reasoning snippet (with -IncludeText only).</summary>
     public string? Text { get; init; }
 

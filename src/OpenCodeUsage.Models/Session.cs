@@ -32,6 +32,15 @@ public sealed class Session
     /// <summary>OpenCode 2.x: how it went idle (<c>idle_outcome</c>, as OpenCode names it).</summary>
     public string? IdleOutcome { get; init; }
 
+    /// <summary>
+    /// What the session is doing: from the database, Busy while a reply is unfinished, Error when the last one failed,
+    /// else Idle; from a server (-Server), OpenCode's own state, including waiting for a permission or a question.
+    /// </summary>
+    public SessionStatus Status { get; internal set; }
+
+    /// <summary>Since when <see cref="Status"/> holds, where the data says: the unfinished reply's start, the failed reply's, the idle time.</summary>
+    public DateTimeOffset? StatusSince { get; internal set; }
+
     /// <summary>Messages of every role.</summary>
     public int MessageCount { get; init; }
 

@@ -32,6 +32,9 @@ public sealed class ViewWidthTests
             data.Add("BigBudget", BigBudget, width);
             data.Add("BigAlert", BigAlert, width);
             data.Add("BigGoSample", BigGoSample, width);
+            data.Add("BigPermission", BigPermission, width);
+            data.Add("BigQuestion", BigQuestion, width);
+            data.Add("BigAnswer", BigAnswer, width);
         }
 
         return data;
@@ -47,6 +50,9 @@ public sealed class ViewWidthTests
     private const string BigDelegate = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.DelegateResult'; Status = 'Succeeded'; Model = 'mock/mock-fast'; TotalTokens = 499999999995; Cost = [decimal]99999.99; Duration = [timespan]::FromSeconds(86399.9); Text = 'ok' }";
     private const string BigGo = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.GoQuota'; Window = 'Monthly'; PercentUsed = [decimal]99.5; Status = 'RateLimited'; ResetsAt = [datetimeoffset]'2026-11-27'; LocalCost = [decimal]99999.99; DollarsPerPercent = [decimal]99999.99; TimeToLimit = [timespan]::FromDays(99.9); Source = 'Cookie' }";
     private const string BigCredential = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.Credential'; ProviderId = 'openrouter'; Type = 'WellKnown'; Role = 'Delegation, Tracking'; MaskedValue = 'sk-…1234'; Source = '/etc/x' }";
+    private const string BigPermission = "[OpenCodeUsage.PermissionRequest]@{ Id = 'per_23811fb58001zQeg5WhSk6YHco'; SessionId = 'ses_de4d6b94cffeMgIE6P6gZr5nMb'; Permission = 'external_directory'; Patterns = @('/tmp/*'); Server = 'http://127.0.0.1:4096/'; ServerGeneration = '1.x' }";
+    private const string BigQuestion = "[OpenCodeUsage.QuestionRequest]@{ Id = 'que_23811fb58001zQeg5WhSk6YHco'; SessionId = 'ses_de4d6b94cffeMgIE6P6gZr5nMb'; Questions = @([OpenCodeUsage.QuestionItem]@{ Question = 'Which database?' }); Server = 'http://127.0.0.1:4096/'; ServerGeneration = '2.x' }";
+    private const string BigAnswer = "[OpenCodeUsage.PendingAnswer]@{ RequestId = 'per_23811fb58001zQeg5WhSk6YHco'; SessionId = 'ses_de4d6b94cffeMgIE6P6gZr5nMb'; Answer = 'Always'; Detail = 'ok'; Server = 'http://127.0.0.1:4096/' }";
 
     private const string BigTool = "[OpenCodeUsage.ToolUsage]@{ Group = 'bash'; Tool = 'bash'; Calls = 9999999; Failures = 9999999; Duration = [timespan]::FromDays(9999.9); AverageDuration = [timespan]::FromSeconds(59.99); OutputBytes = 1125899906842623 }";
     private const string BigBudget = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.BudgetStatus'; Name = 'b'; Status = 'ForecastExceeded'; Spent = [decimal]99999.99; Limit = [decimal]99999.99; Percent = [decimal]99999.99; Projected = [decimal]99999.99; TimeLeft = [timespan]::FromDays(30.9) }";
@@ -67,6 +73,9 @@ public sealed class ViewWidthTests
         ["Budget"] = ["Name", "Status", "Spent", "Limit", "Used", "Projected", "Left"],
         ["Alert"] = ["Time", "Status", "Name", "Spent", "Limit", "Session"],
         ["GoSample"] = ["Time", "Window", "Used", "LocalCost", "$/1%", "Implied", "Agrees"],
+        ["Permission"] = ["Id", "Permission", "Patterns"],
+        ["Question"] = ["Id", "Question"],
+        ["Answer"] = ["RequestId", "Answer", "Detail"],
     };
 
     [Theory]

@@ -145,8 +145,12 @@ public sealed class WatchOpenCodeActivityTests : IDisposable
     public void Wrong_arguments_fail_with_stable_ids()
     {
         using var engine = new Engine();
-        Assert.Equal("ServerAddressInvalid,OpenCodeUsage.Commands.WatchOpenCodeActivityCommand",
+        // The same id as Invoke-OpenCodeDelegate -Server: one client, one set of ids.
+        Assert.Equal("ServerUriInvalid,OpenCodeUsage.Commands.WatchOpenCodeActivityCommand",
             engine.RunExpectingTermination("Watch-OpenCodeActivity -Server ftp://example.invalid/").FullyQualifiedErrorId);
+        var inAddress = engine.RunExpectingTermination("Watch-OpenCodeActivity -Server 'http://opencode:hunter2-secret@127.0.0.1:9/'");
+        Assert.Equal("ServerUriInvalid,OpenCodeUsage.Commands.WatchOpenCodeActivityCommand", inAddress.FullyQualifiedErrorId);
+        Assert.DoesNotContain("hunter2-secret", inAddress.Exception.Message + inAddress.TargetObject, StringComparison.Ordinal);
         var withPassword = engine.RunExpectingTermination("Watch-OpenCodeActivity -Server 'ftp://opencode:hunter2-secret@example.invalid/'");
         Assert.DoesNotContain("hunter2-secret", withPassword.Exception.Message + withPassword.TargetObject, StringComparison.Ordinal);
         Assert.Contains("ftp://***@example.invalid/", withPassword.Exception.Message, StringComparison.Ordinal);

@@ -10,7 +10,8 @@
 # own pwsh (for Export-OpenCodeMetrics -IncludeGoQuota too): $PSDefaultParameterValues points -BaseUri (-GoBaseUri) at it, and the sandbox holds the key and cookie it expects. The
 # hidden cookie prompt of Set-OpenCodeGoCookie is answered by $PSDefaultParameterValues (-Cookie), as a user would type it.
 # Watch-OpenCodeActivity -Server watches a fake `opencode serve` event stream on loopback (Examples.ServeFake.ps1), and
-# a stand-in Get-Credential answers with the fake's password, as a user would type it at the prompt.
+# a stand-in Get-Credential answers with the fake's password, as a user would type it at the prompt. The permission and
+# question cmdlets ask the same fake, which also serves their 1.x routes.
 
 # Examples that cannot run here, each with its reason (counted as skipped).
 $script:SkipRules = [ordered]@{
@@ -35,6 +36,7 @@ $script:NameMap = [ordered]@{
     'Watch-OpenCodeActivity -Server http://127.0.0.1:4096' = 'Watch-OpenCodeActivity -Server $__serveBaseUri'
     # The watched step costs $0.50: a limit it crosses.
     'New-OpenCodeBudget today -LimitUsd 10' = 'New-OpenCodeBudget today -LimitUsd 0.55'
+    '-Server http://127.0.0.1:4096' = '-Server $__serveBaseUri'
 }
 
 # What the sandbox's user has for OpenCode Go, and what the fake of its endpoints expects.
@@ -148,7 +150,8 @@ function New-ExampleSandbox([string] $Repo) {
 
 # SQL for one finished step of a new session, written the way OpenCode 1.18 writes it.
 # The watched session exists before the example starts (an exact -SessionId that names no session is
-# SessionNotFound); its step comes later.
+# SessionNotFound); its step comes later, a finished reply as OpenCode 1.18.33 leaves it (time.completed and finish
+# set: a reply without them is still streaming, and its session is not idle).
 function Get-WatchedSessionSql([string] $Session) {
     $now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
     @"
@@ -162,7 +165,7 @@ function Get-WatchedStepSql([string] $Session) {
     @"
 UPDATE session SET time_updated = $now WHERE id = '$Session';
 INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES ('msg_$Session', '$Session', $now, $now,
-  '{"role":"assistant","agent":"build","modelID":"mock-fast","providerID":"mock","time":{"created":$now},"cost":$($script:WatchedStepCost),"tokens":{"input":100,"output":10,"reasoning":0,"cache":{"read":0,"write":0}}}');
+  '{"role":"assistant","agent":"build","modelID":"mock-fast","providerID":"mock","time":{"created":$now,"completed":$now},"finish":"stop","cost":$($script:WatchedStepCost),"tokens":{"input":100,"output":10,"reasoning":0,"cache":{"read":0,"write":0}}}');
 INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_$Session', 'msg_$Session', '$Session', $now, $now,
   '{"type":"step-finish","tokens":{"input":100,"output":10,"reasoning":0,"cache":{"read":0,"write":0}},"cost":$($script:WatchedStepCost)}');
 "@

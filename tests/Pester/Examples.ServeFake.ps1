@@ -2,6 +2,9 @@
 # example runs; dot-sourced by the example's wrapper (see Invoke-DocExample). GET /global/event with the sandbox's
 # server password (Basic, user opencode) gets a permission and a question asked, in the shapes tests/Unit
 # ServerWatchTests uses, and the stream stays open until the fake stops; a wrong password gets 401, anything else 404.
+# It answers as a 1.x server (GET /global/health with version 1.18.33) and holds that permission and question as
+# pending requests in the 1.18.33 shapes (GET /permission, GET /question), taking their answers (POST
+# /permission/per_1/reply, /question/que_1/reply|reject); GET /session/status says ses_a is busy.
 # Each request is logged (method, path, status) to $Log, one line each.
 
 function Start-ServeFake([string] $Log, [string] $Password) {
@@ -22,10 +25,24 @@ function Start-ServeFake([string] $Log, [string] $Password) {
             try { $context = $listener.GetContext() } catch { break }
             $request = $context.Request
             $path = $request.Url.AbsolutePath
-            $status = if ($request.Headers['Authorization'] -cne $authorization) { 401 } elseif ($path -eq '/global/event') { 200 } else { 404 }
+            $json = switch ("$($request.HttpMethod) $path") {
+                'GET /global/health' { '{"healthy":true,"version":"1.18.33"}' }
+                'GET /permission' { '[{"id":"per_1","sessionID":"ses_a","permission":"bash","patterns":["rm -rf build"],"metadata":{},"always":["rm *"],"tool":{"messageID":"msg_a","callID":"call_a"}}]' }
+                'GET /question' { '[{"id":"que_1","sessionID":"ses_a","questions":[{"question":"Which database?","header":"DB","options":[{"label":"SQLite","description":"A file."},{"label":"Postgres","description":"A server."}]}]}]' }
+                'GET /session/status' { '{"ses_a":{"type":"busy"}}' }
+                { $_ -in 'POST /permission/per_1/reply', 'POST /question/que_1/reply', 'POST /question/que_1/reject' } { 'true' }
+            }
+            $status = if ($request.Headers['Authorization'] -cne $authorization) { 401 } elseif ($path -eq '/global/event' -or $json) { 200 } else { 404 }
             Add-Content -LiteralPath $log -Value "$($request.HttpMethod) $path $status"
             $context.Response.StatusCode = $status
             if ($status -ne 200) { $context.Response.Close(); continue }
+            if ($json) {
+                $context.Response.ContentType = 'application/json'
+                $bytes = [Text.Encoding]::UTF8.GetBytes($json)
+                $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                $context.Response.Close()
+                continue
+            }
             $context.Response.ContentType = 'text/event-stream'
             $context.Response.SendChunked = $true
             $bytes = [Text.Encoding]::UTF8.GetBytes((($events | ForEach-Object { "data: $_`n`n" }) -join ''))

@@ -70,6 +70,12 @@ Describe 'Examples' {
             $kinds | Should -Contain 'PermissionAsked' -Because $shown
             $kinds | Should -Contain 'QuestionAsked' -Because $shown
         }
+        # An example answering a pending request sent the answer to the fake, unless it only asked what would be sent.
+        if ($Code -match '(Approve|Deny)-OpenCodePermissionRequest|Submit-OpenCodeAnswer|Deny-OpenCodeQuestion' -and -not $ExpectedError) {
+            $answers = @($run.ServeRequests | Where-Object { $_ -match '^POST /(permission|question)/\w+/(reply|reject) 200$' })
+            if ($Code -match '-WhatIf') { $answers | Should -BeNullOrEmpty -Because "-WhatIf sends nothing`n$shown" }
+            else { $answers | Should -Not -BeNullOrEmpty -Because "the fake took the answer ($($run.ServeRequests -join '; '))`n$shown" }
+        }
         # A file that holds the Go cookie is readable by its owner alone.
         $files | Where-Object HoldsGoCookie | ForEach-Object { $_.OwnerOnly | Should -BeTrue -Because "$($_.Path) holds the Go cookie" }
 

@@ -154,9 +154,9 @@ INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) 
         $job | Remove-Job -Force -ErrorAction SilentlyContinue
     } -Skip:(-not (Get-Command sqlite3 -ErrorAction SilentlyContinue))
 
-    It 'fails with ServerAddressInvalid for a non-http server' {
+    It 'fails with ServerUriInvalid for a non-http server' {
         { Watch-OpenCodeActivity -Server 'ftp://example.invalid/' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ServerAddressInvalid,OpenCodeUsage.Commands.WatchOpenCodeActivityCommand'
+            Should -Throw -ErrorId 'ServerUriInvalid,OpenCodeUsage.Commands.WatchOpenCodeActivityCommand'
     }
 }
 

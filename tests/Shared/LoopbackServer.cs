@@ -8,6 +8,9 @@ namespace OpenCodeUsage.Tests;
 /// <summary>One request as the loopback server read it.</summary>
 internal sealed record LoopbackRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers)
 {
+    /// <summary>The request body (by its Content-Length, up to 1 MiB), as UTF-8 text.</summary>
+    public string Body { get; init; } = string.Empty;
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
 
@@ -27,6 +30,9 @@ internal sealed class LoopbackResponse
 
     /// <summary>Send the body chunked, without Content-Length, so only reading it tells its size.</summary>
     public bool Chunked { get; init; }
+
+    /// <summary>After the body, this many spaces, made as they are sent (a huge reply the server never holds); chunked only.</summary>
+    public long Filler { get; init; }
 
     public static LoopbackResponse Json(int status, string json, params (string Name, string Value)[] headers) => new()
     {
@@ -166,7 +172,24 @@ internal sealed class LoopbackServer : IDisposable
         var headers = lines.Skip(1).Where(l => l.Contains(':'))
             .GroupBy(l => l[..l.IndexOf(':')].Trim(), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => string.Join(", ", g.Select(l => l[(l.IndexOf(':') + 1)..].Trim())), StringComparer.OrdinalIgnoreCase);
-        return new LoopbackRequest(first[0], first.Length > 1 ? first[1] : "/", headers);
+        var body = new MemoryStream();
+        if (headers.TryGetValue("Content-Length", out var declared) && int.TryParse(declared, out var size) && size is > 0 and <= 1 << 20)
+        {
+            body.Write(buffer, end + 4, Math.Min(size, length - end - 4));
+            var chunk = new byte[8192];
+            while (body.Length < size)
+            {
+                var read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, size - body.Length));
+                if (read == 0)
+                {
+                    break;
+                }
+
+                body.Write(chunk, 0, read);
+            }
+        }
+
+        return new LoopbackRequest(first[0], first.Length > 1 ? first[1] : "/", headers) { Body = Encoding.UTF8.GetString(body.ToArray()) };
     }
 
     private void Write(NetworkStream stream, LoopbackResponse response)
@@ -203,6 +226,16 @@ internal sealed class LoopbackServer : IDisposable
             var size = Math.Min(64 * 1024, response.Body.Length - offset);
             stream.Write(Encoding.ASCII.GetBytes($"{size:X}\r\n"));
             stream.Write(response.Body.AsSpan(offset, size));
+            stream.Write("\r\n"u8);
+        }
+
+        var filler = new byte[64 * 1024];
+        Array.Fill(filler, (byte)' ');
+        for (var left = response.Filler; left > 0 && !_stop.IsCancellationRequested; left -= filler.Length)
+        {
+            var size = (int)Math.Min(filler.Length, left);
+            stream.Write(Encoding.ASCII.GetBytes($"{size:X}\r\n"));
+            stream.Write(filler.AsSpan(0, size));
             stream.Write("\r\n"u8);
         }
 

@@ -103,7 +103,7 @@ internal sealed partial class ActivityDeriver
 
         if (usage.ErrorName is { } error)
         {
-            Add(ActivityKind.MessageFailed, session, message, null, end, Rank.MessageEnd, error: error, detail: usage.Finish);
+            Add(ActivityKind.MessageFailed, session, message, null, end, Rank.MessageEnd, error: error, detail: usage.Finish, failure: FailureOf(row.Data));
         }
         else
         {

@@ -187,7 +187,8 @@ internal sealed partial class ActivityDeriver
     /// A state only the server knows (session.status, permissions, questions, errors). Busy and Idle are
     /// reported on a change only; the rest every time.
     /// </summary>
-    public List<ActivityEvent> Signal(ActivityKind kind, string sessionId, DateTimeOffset now, string? detail = null, string? error = null)
+    public List<ActivityEvent> Signal(ActivityKind kind, string sessionId, DateTimeOffset now, string? detail = null, string? error = null,
+        DelegateFailureKind? failure = null)
     {
         var session = Session(sessionId);
         var nowMs = now.ToUnixTimeMilliseconds();
@@ -208,7 +209,7 @@ internal sealed partial class ActivityDeriver
 
                 return Flush(now, touch: false);
             default:
-                Add(kind, session, null, null, nowMs, Rank.Part, detail: detail, error: error);
+                Add(kind, session, null, null, nowMs, Rank.Part, detail: detail, error: error, failure: failure);
                 return Flush(now);
         }
     }
@@ -242,6 +243,22 @@ internal sealed partial class ActivityDeriver
         state = new SessionState(row);
         _sessions[row.Id] = state;
         return state;
+    }
+
+    /// <summary>The failure a stored message or step names in its "error", classified as a delegated run's would be.</summary>
+    internal static DelegateFailureKind? FailureOf(byte[] data)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(data);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var error)
+                ? Delegation.EventError.From(error).Kind
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private SessionState Session(string id) =>
@@ -297,7 +314,7 @@ internal sealed partial class ActivityDeriver
         if (payload.ErrorName is { } error)
         {
             Add(ActivityKind.MessageFailed, session, message, null, payload.Completed > 0 ? payload.Completed : nowMs, Rank.MessageEnd,
-                error: error, detail: payload.Finish);
+                error: error, detail: payload.Finish, failure: FailureOf(row.Data));
             ending.Add(message);
         }
         else if (payload.Completed > 0)
@@ -471,14 +488,15 @@ internal sealed partial class ActivityDeriver
     }
 
     private void Add(ActivityKind kind, SessionState session, MessageState? message, string? partId, long timeMs, Rank rank,
-        string? tool = null, string? callId = null, string? detail = null, string? error = null, string? text = null, StepFigures? step = null)
+        string? tool = null, string? callId = null, string? detail = null, string? error = null, string? text = null, StepFigures? step = null,
+        DelegateFailureKind? failure = null)
     {
         if (_seeding)
         {
             return;
         }
 
-        _pending.Add(new Pending(Make(kind, session, message, partId, timeMs, tool, callId, detail, error, text, step), timeMs, rank, _pending.Count));
+        _pending.Add(new Pending(Make(kind, session, message, partId, timeMs, tool, callId, detail, error, text, step, failure), timeMs, rank, _pending.Count));
     }
 
     private List<ActivityEvent> Flush(DateTimeOffset now, bool touch = true)
@@ -494,6 +512,18 @@ internal sealed partial class ActivityDeriver
             if (passes && e.Kind == ActivityKind.SessionCreated)
             {
                 events.Add(e); // created, then busy
+            }
+
+            if (e.MessageId is { } replyId)
+            {
+                if (e.Kind == ActivityKind.MessageStarted)
+                {
+                    _idle.ReplyStarted(e.SessionId, replyId);
+                }
+                else if (e.Kind is ActivityKind.MessageCompleted or ActivityKind.MessageFailed)
+                {
+                    _idle.ReplyEnded(e.SessionId, replyId);
+                }
             }
 
             if (touch && _idle.Touch(e.SessionId, now))
@@ -516,7 +546,8 @@ internal sealed partial class ActivityDeriver
     }
 
     private ActivityEvent Make(ActivityKind kind, SessionState session, MessageState? message, string? partId, long timeMs,
-        string? tool = null, string? callId = null, string? detail = null, string? error = null, string? text = null, StepFigures? step = null)
+        string? tool = null, string? callId = null, string? detail = null, string? error = null, string? text = null, StepFigures? step = null,
+        DelegateFailureKind? failure = null)
     {
         var row = session.Row;
         var project = row.ProjectId is null ? null : _projects.GetValueOrDefault(row.ProjectId);
@@ -538,6 +569,7 @@ internal sealed partial class ActivityDeriver
             CallId = callId,
             Detail = detail,
             Error = error,
+            FailureKind = failure,
             Text = text,
             InputTokens = step?.Input,
             OutputTokens = step?.Output,

@@ -71,8 +71,14 @@ public sealed class ActivityFeed : IDisposable
     {
         if (options.Server is { } server)
         {
-            var client = new ServerActivitySource(server, options);
-            return new ActivityFeed((writer, ct) => client.RunAsync(writer, ct));
+            var client = new ServerActivitySource(server, options, environment);
+            return new ActivityFeed(async (writer, ct) =>
+            {
+                using (client)
+                {
+                    await client.RunAsync(writer, ct).ConfigureAwait(false);
+                }
+            });
         }
 
         var sources = new List<IActivitySource>();

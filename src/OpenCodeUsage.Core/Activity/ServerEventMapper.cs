@@ -17,6 +17,9 @@ internal static class ServerEventMapper
         public string? Directory { get; init; }
         public ChangeBatch? Batch { get; init; }
         public (ActivityKind Kind, string SessionId, string? Detail, string? Error)? Signal { get; init; }
+
+        /// <summary>A session.error's failure, classified as a delegated run's would be.</summary>
+        public DelegateFailureKind? Failure { get; init; }
     }
 
     public static Mapped? Map(string data)
@@ -50,7 +53,7 @@ internal static class ServerEventMapper
                 "session.status" => Status(type, directory, props),
                 "session.idle" => Signal(type, directory, props, ActivityKind.SessionIdle, null, null),
                 "session.compacted" => Signal(type, directory, props, ActivityKind.Compaction, null, null),
-                "session.error" => Signal(type, directory, props, ActivityKind.SessionError, null, ErrorOf(props)),
+                "session.error" => WithFailure(Signal(type, directory, props, ActivityKind.SessionError, null, ErrorOf(props)), props),
                 "permission.asked" or "permission.updated" or "permission.v2.asked" =>
                     Signal(type, directory, props, ActivityKind.PermissionAsked, PermissionOf(props), null),
                 "permission.replied" or "permission.v2.replied" =>
@@ -131,6 +134,11 @@ internal static class ServerEventMapper
             _ => new Mapped { Type = type, Directory = directory },
         };
     }
+
+    private static Mapped WithFailure(Mapped mapped, JsonElement props) =>
+        props.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+            ? new Mapped { Type = mapped.Type, Directory = mapped.Directory, Signal = mapped.Signal, Failure = Delegation.EventError.From(error).Kind }
+            : mapped;
 
     private static Mapped Signal(string type, string? directory, JsonElement props, ActivityKind kind, string? detail, string? error) =>
         Str(props, "sessionID") is { } session

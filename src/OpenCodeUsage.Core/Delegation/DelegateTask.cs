@@ -14,6 +14,16 @@ public sealed record DelegateTask
     public bool Fresh { get; init; }
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>The session's title: the prompt's first line that holds anything, at most 100 characters.</summary>
+    public string Title
+    {
+        get
+        {
+            var line = Prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? Prompt.Trim();
+            return line.Length <= 100 ? line : line[..99] + "…";
+        }
+    }
+
     /// <summary>
     /// Applies the prompt's directives; explicit settings win. Fails with PromptInvalid for a NUL, PromptEmpty when nothing
     /// is left to send, and ModelInvalid for a model that is not provider/model.

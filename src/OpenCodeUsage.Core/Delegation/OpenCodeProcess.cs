@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
+using OpenCodeUsage.Server;
 
 namespace OpenCodeUsage.Delegation;
 
@@ -14,7 +15,7 @@ internal sealed record ProcessOutcome(
     string? StartError,
     TimeSpan Duration)
 {
-    /// <summary>Output lines longer than <see cref="BoundedLines.DefaultMaxChars"/>, cut: their events were lost.</summary>
+    /// <summary>Output lines longer than <see cref="BoundedLineReader.DefaultMaxChars"/>, cut: their events were lost.</summary>
     public int LinesCut { get; init; }
 
     public bool Exited => StartError is null && !TimedOut && !Cancelled;
@@ -177,7 +178,7 @@ internal static class OpenCodeProcess
     {
         try
         {
-            return await BoundedLines.ReadAsync(reader, BoundedLines.DefaultMaxChars, sink).ConfigureAwait(false);
+            return await BoundedLineReader.ReadAllAsync(reader, BoundedLineReader.DefaultMaxChars, sink).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ObjectDisposedException or IOException)
         {

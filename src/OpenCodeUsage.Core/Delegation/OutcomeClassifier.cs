@@ -1,3 +1,5 @@
+using OpenCodeUsage.Server;
+
 namespace OpenCodeUsage.Delegation;
 
 /// <summary>Turns how an <c>opencode run</c> process ended into a status, a failure kind and an error text.</summary>
@@ -30,7 +32,7 @@ internal static class OutcomeClassifier
         if (outcome.LinesCut > 0)
         {
             return (DelegateStatus.Failed, DelegateFailureKind.OutputTooLarge, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"OpenCode printed {outcome.LinesCut} output line(s) longer than {BoundedLines.DefaultMaxChars:N0} characters; they were cut, so the run's events are incomplete."));
+                $"OpenCode printed {outcome.LinesCut} output line(s) longer than {BoundedLineReader.DefaultMaxChars:N0} characters; they were cut, so the run's events are incomplete."));
         }
 
         if (outcome.Events.Errors is [var first, ..])

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpenCodeUsage.Server;
 
 namespace OpenCodeUsage.Delegation;
 
@@ -28,7 +29,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
     {
         _server = server;
         _options = options;
-        _client = new ServerClient(server, options.Environment.Get, options.Log);
+        _client = new ServerClient(server.BaseUri, server.UserName, server.Password, options.Environment.Get, options.Log);
         _store = options.Store();
     }
 
@@ -90,7 +91,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
     {
         if (task.Fresh)
         {
-            run.SessionId = await CreateSessionAsync(task, null, token).ConfigureAwait(false);
+            run.SessionId = await CreateSessionAsync(task, task.Title, token).ConfigureAwait(false);
             return;
         }
 
@@ -116,7 +117,18 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
             run.Before = (await ReadMessagesAsync(task, run.SessionId, token).ConfigureAwait(false))
                 .Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
             _options.Log.Say($"Forked warm session {warm} as {run.SessionId}.");
+            await TitleAsync(task, run.SessionId, token).ConfigureAwait(false);
             return;
+        }
+    }
+
+    /// <summary>A fork is titled after its source ("… (fork #1)"); it gets its task's title instead (PATCH /session/:id, OpenCode's session.update).</summary>
+    private async Task TitleAsync(DelegateTask task, string sessionId, CancellationToken token)
+    {
+        var reply = await _client.SendAsync(HttpMethod.Patch, $"session/{sessionId}", task.Directory, new JsonObject { ["title"] = task.Title }, token).ConfigureAwait(false);
+        if (!reply.Ok)
+        {
+            _options.Warn($"Session {sessionId} keeps its fork title: the server answered {(int)reply.Status} to PATCH /session/{sessionId}.");
         }
     }
 

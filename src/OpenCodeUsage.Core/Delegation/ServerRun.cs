@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using OpenCodeUsage.Server;
 
 namespace OpenCodeUsage.Delegation;
 

@@ -4,10 +4,14 @@ namespace OpenCodeUsage.Server;
 
 /// <summary>
 /// Reads lines one at a time with a cap on each: past <c>maxChars</c> the rest of the line is read and dropped,
-/// so a line that never ends costs a bounded buffer instead of growing memory until the process dies.
+/// so a line that never ends costs a bounded buffer instead of growing memory until the process dies. The one
+/// line reader for everything OpenCode sends: a child's stdout and a server's event stream.
 /// </summary>
 internal sealed class BoundedLineReader(TextReader reader, int maxChars)
 {
+    /// <summary>No line OpenCode prints comes near this: 4 Mi characters (8 MiB of string).</summary>
+    public const int DefaultMaxChars = 4 * 1024 * 1024;
+
     private readonly char[] _buffer = new char[16384];
     private readonly StringBuilder _line = new();
     private int _start;
@@ -15,6 +19,18 @@ internal sealed class BoundedLineReader(TextReader reader, int maxChars)
 
     /// <summary>How many lines were cut so far.</summary>
     public int LinesCut { get; private set; }
+
+    /// <summary>Reads every line into <paramref name="sink"/>; returns how many were cut.</summary>
+    public static async Task<int> ReadAllAsync(TextReader reader, int maxChars, Action<string> sink, CancellationToken cancellationToken = default)
+    {
+        var lines = new BoundedLineReader(reader, maxChars);
+        while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            sink(line);
+        }
+
+        return lines.LinesCut;
+    }
 
     /// <summary>The next line without its end (\n or \r\n), at most maxChars long; null at the end of the input.</summary>
     public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)

@@ -106,6 +106,7 @@ public static class SessionReader
 
         var (children, withChildren) = rollUp.For(s);
         var project = catalog.ProjectOf(s);
+        var (status, since) = SessionState.Of(s, digest);
         return new Session
         {
             Id = s.Id,
@@ -123,6 +124,8 @@ public static class SessionReader
             Archived = s.Archived is { } a ? Time.FromUnixMilliseconds(a) : null,
             Idle = s.Idle is { } idle ? Time.FromUnixMilliseconds(idle) : null,
             IdleOutcome = s.IdleOutcome,
+            Status = status,
+            StatusSince = since,
             MessageCount = digest.MessageCount,
             AssistantMessageCount = raw.Messages,
             InputTokens = raw.Input,

@@ -1,4 +1,5 @@
 using OpenCodeUsage.Activity;
+using OpenCodeUsage.Delegation;
 using Xunit;
 
 namespace OpenCodeUsage.Tests.Activity;
@@ -154,6 +155,45 @@ public sealed class ActivityDeriverTests
         Assert.Equal(ActivityKind.SessionIdle, idle.Kind);
         Assert.Equal(Now.AddMinutes(1), idle.Time);
         Assert.Empty(deriver.IdleDue(Now.AddHours(1)));
+    }
+
+    [Fact]
+    public void A_session_whose_reply_still_streams_is_not_idle_however_long_it_is_quiet()
+    {
+        // OpenCode writes the assistant message at its start and nothing more until it ends: a long reply is quiet.
+        var deriver = Deriver(idleAfter: TimeSpan.FromMinutes(1));
+        var reply = Rows.Messages.First(m => System.Text.Encoding.UTF8.GetString(m.Data).Contains("\"role\":\"assistant\"", StringComparison.Ordinal));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(reply.Data)!;
+        json["time"]!.AsObject().Remove("completed");
+        json.AsObject().Remove("finish");
+        var streaming = new ChangeBatch();
+        streaming.NewSessions.Add(Rows.Sessions.Single(x => x.Id == reply.SessionId));
+        streaming.Messages.Add(reply with { Data = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()) });
+        Assert.Contains(deriver.Apply(streaming, Now), e => e.Kind == ActivityKind.MessageStarted);
+        Assert.Empty(deriver.IdleDue(Now.AddHours(2)));
+
+        var ended = new ChangeBatch();
+        ended.Messages.Add(reply);
+        var later = Now.AddHours(2);
+        Assert.Contains(deriver.Apply(ended, later), e => e.Kind == ActivityKind.MessageCompleted);
+        Assert.Empty(deriver.IdleDue(later.AddSeconds(59)));
+        Assert.Equal(ActivityKind.SessionIdle, Assert.Single(deriver.IdleDue(later.AddSeconds(61))).Kind);
+    }
+
+    [Theory]
+    [InlineData(401, DelegateFailureKind.AuthFailed)]
+    [InlineData(429, DelegateFailureKind.RateLimited)]
+    public void A_failed_reply_in_the_database_carries_its_failure_kind(int status, DelegateFailureKind kind)
+    {
+        var deriver = Deriver();
+        var reply = Rows.Messages.First(m => System.Text.Encoding.UTF8.GetString(m.Data).Contains("\"role\":\"assistant\"", StringComparison.Ordinal));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(reply.Data)!;
+        json["error"] = System.Text.Json.Nodes.JsonNode.Parse("{\"name\":\"APIError\",\"data\":{\"message\":\"provider said no\",\"statusCode\":" + status + "}}");
+        var batch = new ChangeBatch();
+        batch.NewSessions.Add(Rows.Sessions.Single(x => x.Id == reply.SessionId));
+        batch.Messages.Add(reply with { Data = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()) });
+        var failed = Assert.Single(deriver.Apply(batch, Now), e => e.Kind == ActivityKind.MessageFailed);
+        Assert.Equal(("APIError", kind), (failed.Error, failed.FailureKind));
     }
 
     [Fact]

@@ -54,4 +54,17 @@ public sealed class IdleTrackerTests
         Assert.True(idle.MarkIdle("a"));
         Assert.False(idle.MarkIdle("a"));
     }
+
+    [Fact]
+    public void A_streaming_reply_holds_the_session_busy_until_it_ends()
+    {
+        var idle = new IdleTracker(TimeSpan.FromMinutes(1));
+        idle.Touch("a", T0);
+        idle.ReplyStarted("a", "msg_1");
+        Assert.Null(idle.NextDue());
+        Assert.Empty(idle.Due(T0.AddHours(3)));
+        idle.ReplyEnded("a", "msg_1");
+        Assert.Single(idle.Due(T0.AddHours(3)));
+        Assert.False(idle.IsStreaming("a"));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using OpenCodeUsage.Activity;
+using OpenCodeUsage.Delegation;
 using Xunit;
 
 namespace OpenCodeUsage.Tests.Activity;
@@ -40,14 +41,14 @@ public sealed class ServerWatchTests
     [Fact]
     public async Task Real_server_events_map_to_a_sessions_life()
     {
-        var source = new ServerActivitySource(new Uri("http://127.0.0.1:1/"), new ActivityOptions());
+        var source = new ServerActivitySource(new Uri("http://127.0.0.1:1/"), new ActivityOptions(), TestEnvironment.Isolated);
         var parser = new SseParser();
         var events = new List<ActivityEvent>();
         foreach (var line in Captured.Split('\n'))
         {
             if (parser.Line(line) is { } data && ServerEventMapper.Map(data) is { } mapped)
             {
-                events.AddRange(await source.HandleAsync(mapped, null, CancellationToken.None));
+                events.AddRange(await source.HandleAsync(mapped, lookUp: false, CancellationToken.None));
             }
         }
 
@@ -76,8 +77,8 @@ public sealed class ServerWatchTests
     [InlineData("""{"directory":"/home/dev/projects/alpha","payload":{"id":"evt_1","type":"session.error","properties":{"sessionID":"ses_a","error":{"name":"APIError","data":{"message":"Overloaded"}}}}}""", ActivityKind.SessionError, null)]
     public async Task States_only_the_server_knows_are_reported(string json, ActivityKind kind, string? detail)
     {
-        var source = new ServerActivitySource(new Uri("http://127.0.0.1:1/"), new ActivityOptions());
-        var events = await source.HandleAsync(ServerEventMapper.Map(json)!, null, CancellationToken.None);
+        var source = new ServerActivitySource(new Uri("http://127.0.0.1:1/"), new ActivityOptions(), TestEnvironment.Isolated);
+        var events = await source.HandleAsync(ServerEventMapper.Map(json)!, lookUp: false, CancellationToken.None);
         var e = Assert.Single(events, e => e.Kind == kind);
         Assert.Equal("ses_a", e.SessionId);
         Assert.Equal(detail, e.Detail);
@@ -87,15 +88,28 @@ public sealed class ServerWatchTests
         }
     }
 
+    [Theory]
+    [InlineData(401, "Invalid API key", DelegateFailureKind.AuthFailed)]
+    [InlineData(429, "Rate limit exceeded", DelegateFailureKind.RateLimited)]
+    [InlineData(529, "Overloaded", DelegateFailureKind.ProviderUnavailable)]
+    public async Task A_session_error_carries_its_failure_kind_so_a_401_and_a_429_differ(int status, string message, DelegateFailureKind kind)
+    {
+        // Both used to read only "APIError" or the message: nothing a script could branch on.
+        using var source = new ServerActivitySource(new Uri("http://127.0.0.1:1/"), new ActivityOptions(), TestEnvironment.Isolated);
+        var json = "{\"type\":\"session.error\",\"properties\":{\"sessionID\":\"ses_a\",\"error\":{\"name\":\"APIError\",\"data\":{\"message\":\"" + message + "\",\"statusCode\":" + status + ",\"isRetryable\":false}}}}";
+        var e = Assert.Single(await source.HandleAsync(ServerEventMapper.Map(json)!, lookUp: false, CancellationToken.None), e => e.Kind == ActivityKind.SessionError);
+        Assert.Equal(kind, e.FailureKind);
+    }
+
     [Fact]
     public async Task Busy_and_idle_from_session_status_are_reported_on_changes_only()
     {
-        var source = new ServerActivitySource(new Uri("http://127.0.0.1:1/"), new ActivityOptions());
+        var source = new ServerActivitySource(new Uri("http://127.0.0.1:1/"), new ActivityOptions(), TestEnvironment.Isolated);
         string Status(string type) => "{\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_a\",\"status\":{\"type\":\"" + type + "\"}}}";
         var kinds = new List<ActivityKind>();
         foreach (var status in new[] { "busy", "busy", "idle", "idle", "busy" })
         {
-            kinds.AddRange((await source.HandleAsync(ServerEventMapper.Map(Status(status))!, null, CancellationToken.None)).Select(e => e.Kind));
+            kinds.AddRange((await source.HandleAsync(ServerEventMapper.Map(Status(status))!, lookUp: false, CancellationToken.None)).Select(e => e.Kind));
         }
 
         Assert.Equal([ActivityKind.SessionBusy, ActivityKind.SessionIdle, ActivityKind.SessionBusy], kinds);
@@ -185,11 +199,11 @@ public sealed class ServerWatchTests
     {
         var credential = new System.Net.NetworkCredential("opencode", "hunter2-secret");
         var error = Assert.Throws<OpenCodeUsageException>(() =>
-            new ServerActivitySource(new Uri("http://example.invalid:4096/"), new ActivityOptions { Credential = credential }));
+            new ServerActivitySource(new Uri("http://example.invalid:4096/"), new ActivityOptions { Credential = credential }, TestEnvironment.Isolated));
         Assert.Equal("ServerUriInsecure", error.ErrorId);
         Assert.DoesNotContain("hunter2-secret", error.Message, StringComparison.Ordinal);
-        Assert.Throws<OpenCodeUsageException>(() => new ServerActivitySource(new Uri("http://opencode:pw@example.invalid/"), new ActivityOptions()));
-        _ = new ServerActivitySource(new Uri("http://127.0.0.1:4096/"), new ActivityOptions { Credential = credential }); // loopback: fine
-        _ = new ServerActivitySource(new Uri("https://example.invalid/"), new ActivityOptions { Credential = credential }); // https: fine
+        Assert.Throws<OpenCodeUsageException>(() => new ServerActivitySource(new Uri("http://opencode:pw@example.invalid/"), new ActivityOptions(), TestEnvironment.Isolated));
+        _ = new ServerActivitySource(new Uri("http://127.0.0.1:4096/"), new ActivityOptions { Credential = credential }, TestEnvironment.Isolated); // loopback: fine
+        _ = new ServerActivitySource(new Uri("https://example.invalid/"), new ActivityOptions { Credential = credential }, TestEnvironment.Isolated); // https: fine
     }
 }

@@ -1,8 +1,10 @@
 using OpenCodeUsage.Delegation;
+using OpenCodeUsage.Server;
 using Xunit;
 
 namespace OpenCodeUsage.Tests.Delegation;
 
+[Collection(OpenCodeUsage.Tests.Server.MemoryCollection.Name)]
 public sealed class BoundedLinesTests
 {
     /// <summary>A reader of one line of <paramref name="length"/> 'x' characters, made as it is read (never held whole).</summary>
@@ -25,8 +27,8 @@ public sealed class BoundedLinesTests
         var lines = new List<int>();
         var before = GC.GetTotalAllocatedBytes(precise: true);
         var reader = new StringReader("first\r\n");
-        await BoundedLines.ReadAsync(reader, 1 << 20, l => lines.Add(l.Length));
-        var cut = await BoundedLines.ReadAsync(new EndlessLine(200_000_000), 1 << 20, l => lines.Add(l.Length));
+        await BoundedLineReader.ReadAllAsync(reader, 1 << 20, l => lines.Add(l.Length));
+        var cut = await BoundedLineReader.ReadAllAsync(new EndlessLine(200_000_000), 1 << 20, l => lines.Add(l.Length));
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         Assert.Equal([5, 1 << 20], lines);
@@ -39,7 +41,7 @@ public sealed class BoundedLinesTests
     {
         var text = string.Join("\n", Enumerable.Range(0, 5000).Select(i => new string((char)('a' + i % 26), i % 97))) + "\nlast";
         var lines = new List<string>();
-        Assert.Equal(0, await BoundedLines.ReadAsync(new StringReader(text), 1000, lines.Add));
+        Assert.Equal(0, await BoundedLineReader.ReadAllAsync(new StringReader(text), 1000, lines.Add));
         Assert.Equal(text.Split('\n'), lines);
     }
 }

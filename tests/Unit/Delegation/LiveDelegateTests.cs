@@ -233,6 +233,16 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
         Assert.StartsWith("Hi! This is a deterministic reply from mock-smart.", first.Text, StringComparison.Ordinal);
         Assert.Null(first.ExitCode);
 
+        // Each fork has its task's title, not "OpenCodeUsage warm session (fork #1)".
+        using (var titles = server.CreateClient())
+        {
+            foreach (var (result, title) in new[] { (first, "server-task one"), (second, "server-task two") })
+            {
+                var session = JsonNode.Parse((await ServeApi.GetAsync(server, titles, $"session/{result.SessionId}", CancellationToken.None)).Body)!;
+                Assert.Equal(title, (string?)session["title"]);
+            }
+        }
+
         var slow = await remote.RunAsync(DelegateSandbox.Task(sandbox, "alpha", "SLOW_REPLY server", fresh: true, timeout: TimeSpan.FromSeconds(5)),
             CancellationToken.None);
         Assert.Equal(DelegateStatus.TimedOut, slow.Status);

@@ -1,8 +1,9 @@
 using OpenCodeUsage.Server;
 using Xunit;
 
-namespace OpenCodeUsage.Tests.Activity;
+namespace OpenCodeUsage.Tests.Server;
 
+[Collection(OpenCodeUsage.Tests.Server.MemoryCollection.Name)]
 public sealed class BoundedLineReaderTests
 {
     /// <summary>"data: " and <paramref name="length"/> 'x' characters made as they are read, then a short second line.</summary>

@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using OpenCodeFixture.Scenario;
+using OpenCodeUsage.Server;
+using Xunit;
+
+namespace OpenCodeUsage.Tests.Server;
+
+/// <summary>
+/// The real OpenCode 2.0 preview's server (lildax serve, with the fixture's mock LLM): told 2.x from what it answers,
+/// its pending lists read through the /api routes, and a streaming session Busy then Idle by /api/session/active.
+/// Skipped unless tools/install-lildax.sh has unpacked the binary into .tools/lildax.
+/// </summary>
+public sealed class LivePreviewServerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ocu-lildax-serve-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [SkippableFact]
+    public async Task The_real_preview_is_told_2x_lists_its_pending_requests_and_reports_a_streaming_session_busy()
+    {
+        var binary = Path.Combine(RepoPaths.Root, ".tools", "lildax", "package", "bin", "lildax");
+        Skip.IfNot(File.Exists(binary), "the 2.0 preview is not installed; run tools/install-lildax.sh");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await using var sandbox = await OpenCodeSandbox.CreateAsync(new SandboxOptions { OutputDirectory = _dir, OpenCodeBinary = binary }, timeout.Token);
+        await using var server = await sandbox.StartServeAsync("alpha", "serve-preview.out", timeout.Token);
+        // The preview ignores OPENCODE_SERVER_PASSWORD and keeps its own in $XDG_STATE_HOME/opencode/password.
+        var state = sandbox.Environment.TryGetValue("XDG_STATE_HOME", out var s) && s is not null ? s : Path.Combine(sandbox.HomeDirectory, ".local", "state");
+        var password = File.ReadAllText(Path.Combine(state, "opencode", "password")).Trim();
+
+        using var client = new ServerClient(server.BaseUri, null, password, _ => null);
+        Assert.Equal(ServerGeneration.V2, (await client.IdentifyAsync(timeout.Token)).Generation);
+        using var pending = new PendingRequests(server.BaseUri, null, password, _ => null);
+        Assert.Empty(await pending.PermissionsAsync(sandbox.ProjectDirectory("alpha"), timeout.Token));
+        Assert.Empty(await pending.QuestionsAsync(null, timeout.Token));
+
+        using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("opencode:" + password)));
+        var created = JsonNode.Parse(await Post(http, "api/session", new JsonObject
+        {
+            ["model"] = new JsonObject { ["id"] = "mock-fast", ["providerID"] = "mock" },
+            ["location"] = new JsonObject { ["directory"] = sandbox.ProjectDirectory("alpha") },
+        }, timeout.Token))!;
+        var id = (string)created["data"]!["id"]!;
+        await Post(http, $"api/session/{id}/prompt", new JsonObject { ["prompt"] = new JsonObject { ["text"] = "SLOW_REPLY status please" } }, timeout.Token);
+
+        var session = new Session { Id = id, Directory = sandbox.ProjectDirectory("alpha") };
+        await ServerSessionStatus.ApplyAsync([session], server.BaseUri, null, password, _ => null, null, TimeProvider.System, timeout.Token);
+        Assert.Equal(SessionStatus.Busy, session.Status);
+        while (session.Status == SessionStatus.Busy)
+        {
+            await Task.Delay(300, timeout.Token);
+            await ServerSessionStatus.ApplyAsync([session], server.BaseUri, null, password, _ => null, null, TimeProvider.System, timeout.Token);
+        }
+
+        Assert.Equal(SessionStatus.Idle, session.Status);
+    }
+
+    private static async Task<string> Post(HttpClient http, string path, JsonObject body, CancellationToken ct)
+    {
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(path, content, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        return text;
+    }
+}
