@@ -78,7 +78,7 @@ public sealed class WatchOpenCodeBudgetCommand : BudgetCmdlet
         if (InterruptSession && Server is null)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-InterruptSession needs -Server, the address of the `opencode serve` the sessions run in."),
-                ErrorIds.ServerAddressInvalid, ErrorCategory.InvalidArgument, null));
+                ServerErrors.UriInvalid, ErrorCategory.InvalidArgument, null));
         }
 
         if (PollInterval <= TimeSpan.Zero || GoRefresh <= TimeSpan.Zero)

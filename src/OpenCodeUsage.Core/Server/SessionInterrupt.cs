@@ -5,8 +5,8 @@ using OpenCodeUsage.Delegation;
 namespace OpenCodeUsage.Server;
 
 /// <summary>
-/// Stops a session's running work through <c>opencode serve</c>: OpenCode 1.x <c>POST /session/{id}/abort</c>; where
-/// the server does not know that route, 2.x <c>POST /api/session/{id}/interrupt</c>.
+/// Stops a session's running work through <c>opencode serve</c>, on the route of the server's generation as the one
+/// client tells it: 1.x <c>POST /session/{id}/abort</c>, 2.x <c>POST /api/session/{id}/interrupt</c>.
 /// </summary>
 public static class SessionInterrupt
 {
@@ -17,22 +17,14 @@ public static class SessionInterrupt
         var id = Uri.EscapeDataString(sessionId);
         try
         {
-            using var client = new ServerClient(new ServerOptions { BaseUri = server, UserName = credential?.UserName, Password = credential?.Password }, environment, log);
-            var reply = await client.SendAsync(HttpMethod.Post, $"session/{id}/abort", directory, new JsonObject(), cancellationToken).ConfigureAwait(false);
-            if (reply.Ok)
-            {
-                return "abort";
-            }
-
-            if (reply.Status == HttpStatusCode.NotFound)
-            {
-                var v2 = await client.SendAsync(HttpMethod.Post, $"api/session/{id}/interrupt", directory, new JsonObject(), cancellationToken).ConfigureAwait(false);
-                ServerClient.Expect(v2, $"Interrupting session {sessionId}");
-                return "interrupt";
-            }
-
-            ServerClient.Expect(reply, $"Aborting session {sessionId}");
-            return "abort";
+            using var client = new ServerClient(server, credential?.UserName, credential?.Password, environment, log);
+            var identity = await client.IdentifyAsync(cancellationToken).ConfigureAwait(false);
+            var (route, path) = identity.Generation == ServerGeneration.V2
+                ? ("interrupt", $"api/session/{id}/interrupt")
+                : ("abort", $"session/{id}/abort");
+            var reply = await client.SendAsync(HttpMethod.Post, path, directory, new JsonObject(), cancellationToken).ConfigureAwait(false);
+            ServerClient.Expect(reply, $"Interrupting session {sessionId}");
+            return route;
         }
         catch (ServerException ex)
         {
