@@ -199,13 +199,16 @@ public sealed class WatchOpenCodeBudgetCommand : BudgetCmdlet
             return $"Did not interrupt session {sessionId} (-WhatIf or declined).";
         }
 
+        var narration = new System.Collections.Concurrent.ConcurrentQueue<string>();
         try
         {
             var sessions = Read((diagnostics, _) => SessionReader.Read(new SessionQuery { DataPaths = ResolvePaths(DataPath), IdFilter = id => id == sessionId },
                 Environment, diagnostics, null, CancellationToken));
             // OpenCode 1.x keeps a session's running work per project directory: the abort must name the session's.
             var directory = sessions.Count > 0 ? sessions[0].Directory ?? CurrentDirectory : CurrentDirectory;
-            var route = SessionInterrupt.InterruptAsync(Server!, Credential?.GetNetworkCredential(), sessionId, directory, Environment, Log, CancellationToken)
+            // The client narrates from the thread pool after its first await: queued, written here on the pipeline thread.
+            var route = SessionInterrupt.InterruptAsync(Server!, Credential?.GetNetworkCredential(), sessionId, directory, Environment,
+                    new ActivityLog { Verbose = narration.Enqueue, Debug = narration.Enqueue }, CancellationToken)
                 .GetAwaiter().GetResult();
             return $"Interrupted session {sessionId} on {where} ({route}).";
         }
@@ -213,6 +216,13 @@ public sealed class WatchOpenCodeBudgetCommand : BudgetCmdlet
         {
             WriteError(ErrorRecords.From(ex));
             return $"Could not interrupt session {sessionId}: {ex.Message}";
+        }
+        finally
+        {
+            while (narration.TryDequeue(out var line))
+            {
+                WriteDebug(line);
+            }
         }
     }
 }

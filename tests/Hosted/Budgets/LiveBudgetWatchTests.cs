@@ -75,14 +75,15 @@ public sealed class LiveBudgetWatchTests(ITestOutputHelper output)
             Assert.Equal("Exceeded", alert.Properties["Status"].Value.ToString());
             Assert.Equal("Ok", alert.Properties["PreviousStatus"].Value.ToString());
             Assert.Contains(Value<string>(alert, "SessionId"), new[] { run.SessionId, child });
-            // Mid-session: the alert counted fewer messages than the session ended with, and its spend is the
-            // crossing step's alone (nothing else in beta), as Get-OpenCodeUsage has it for that message.
+            // Mid-session: the alert counted fewer messages than the session ended with. Its spend is the crossing
+            // step's, or more when other steps finished within the same poll (a busy machine batches them); the
+            // step's cost is Get-OpenCodeUsage's for that message.
             var final = engine.Run("$args[0] | Test-OpenCodeBudget -DataPath $args[1]", budget, sandbox.DataDirectory).Single();
             var evaluation = PSObject.AsPSObject(alert.Properties["Evaluation"].Value);
             Assert.True(Value<int>(evaluation, "Messages") < Value<int>(final, "Messages"), "the alert came only at the end");
-            Assert.Equal(Value<decimal>(alert, "StepCost"), Value<decimal>(alert, "Spent"));
             var message = engine.Run("Get-OpenCodeUsage -DataPath $args[0] -PerMessage -Project beta | Where-Object MessageId -eq $args[1]", sandbox.DataDirectory, Value<string>(alert, "MessageId")).Single();
-            Assert.Equal(Value<decimal>(message, "Cost"), Value<decimal>(alert, "Spent"));
+            Assert.Equal(Value<decimal>(message, "Cost"), Value<decimal>(alert, "StepCost"));
+            Assert.InRange(Value<decimal>(alert, "Spent"), Value<decimal>(alert, "StepCost"), Value<decimal>(final, "Spent"));
             var total = engine.Run("Get-OpenCodeUsage -DataPath $args[0] -Project beta -Total | Where-Object IsTotal", sandbox.DataDirectory).Single();
             Assert.Equal(Value<decimal>(total, "Cost"), Value<decimal>(final, "Spent"));
             output.WriteLine($"alert {(arrived - started).TotalMilliseconds:0} ms after the run began; the run took {run.Duration.TotalMilliseconds:0} ms");
