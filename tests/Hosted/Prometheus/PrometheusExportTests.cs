@@ -154,7 +154,7 @@ public sealed class PrometheusExportTests
             }
 
             // Alpha's budgets, through the textfile: PromQL gives what Test-OpenCodeBudget gave for the same budgets and data.
-            var budgets = alphaRun.Text.Split('\n').Where(l => l.StartsWith("budget|", StringComparison.Ordinal)).Select(l => l.Trim().Split('|')).ToList();
+            var budgets = alphaRun.Output.Where(l => l.StartsWith("budget|", StringComparison.Ordinal)).Select(l => l.Split('|')).ToList();
             Assert.Equal(["team \"a\"", "month"], budgets.Select(b => b[1]));
             foreach (var b in budgets)
             {
