@@ -88,7 +88,7 @@ public sealed class PrometheusExportTests
         // Machine gamma: an endpoint served while a watch runs, in a pipeline of its own that is stopped at the end.
         using var watching = new Engine();
         using var pipeline = watching.CreatePipeline(
-            "Watch-OpenCodeActivity -DataPath $args[0] -TimeoutSec 300 | Export-OpenCodeMetrics -Port $args[1] -DataPath $args[0] -Machine gamma -PricingPath $args[2]",
+            "Watch-OpenCodeActivity -DataPath $args[0] -TimeoutSec 300 | Export-OpenCodeMetrics -Port $args[1] -DataPath $args[0] -Machine gamma -PricingPath $args[2] -Budget @{ Name = 'hour'; Period = 'Rolling'; Window = '01:00:00'; LimitTokens = 500 }",
             gamma, endpointPort, prices);
         var serving = pipeline.BeginInvoke();
         try
@@ -170,9 +170,20 @@ public sealed class PrometheusExportTests
 
             // The endpoint is live: a step OpenCode writes while the watch runs reaches Prometheus at the next scrapes.
             var before = stack.Query("sum(opencode_tokens_total{machine=\"gamma\",kind=\"input\"})").Single().Value;
+            var hourBefore = stack.Query("opencode_budget_spent_tokens{machine=\"gamma\",budget=\"hour\"}").Single().Value;
             OpenCodeWrites.Turn(Path.Combine(gamma, "opencode.db"), "ses_prometheus_live", input: 777);
             stack.WaitUntil(() => stack.Query("sum(opencode_tokens_total{machine=\"gamma\",kind=\"input\"})").Single().Value == before + 777,
                 "the new step in the endpoint's series");
+            // The endpoint evaluates its budget at each scrape: the step (written now) is in the last hour's tokens,
+            // as Test-OpenCodeBudget counts them, and puts the budget past its limit.
+            var hour = engine.Run("Test-OpenCodeBudget @{ Name = 'hour'; Period = 'Rolling'; Window = '01:00:00'; LimitTokens = 500 } -DataPath $args[0] -PricingPath $args[1]", gamma, prices).Single();
+            Assert.Empty(engine.Errors);
+            Assert.Equal("Exceeded", hour.Properties["Status"].Value.ToString());
+            var hourTokens = (long)hour.Properties["Tokens"].Value;
+            Assert.True(hourTokens >= hourBefore + 777, $"{hourTokens} tokens in the last hour, {hourBefore} before the step");
+            stack.WaitUntil(() => stack.Query("opencode_budget_spent_tokens{machine=\"gamma\",budget=\"hour\"}").Single().Value == hourTokens
+                && stack.Query("opencode_budget_status{machine=\"gamma\",budget=\"hour\"} == 1").Single().Labels["status"] == "exceeded",
+                "the endpoint's budget to count the new step");
             var gammaNow = (decimal)engine.Run("(Get-OpenCodeUsage -DataPath $args[0] -Total | Where-Object IsTotal).Cost", gamma).Single().BaseObject;
             stack.WaitUntil(() => Math.Abs(stack.Query("sum(opencode_cost_usd_total{machine=\"gamma\"})").Single().Value - (double)gammaNow) <= 1e-9 * (double)gammaNow,
                 "the new step's cost in the endpoint's series");
