@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Net;
+using OpenCodeUsage.Commands.Budgets;
 using OpenCodeUsage.Go;
 using OpenCodeUsage.Metrics;
 using OpenCodeUsage.Storage;
@@ -9,7 +10,8 @@ namespace OpenCodeUsage.Commands;
 /// <summary>
 /// Usage (and on request the Go quota) as Prometheus metrics: written to a file for node_exporter's textfile
 /// collector, pushed to a Pushgateway, served at /metrics while the pipeline runs (fed by Watch-OpenCodeActivity,
-/// or until -TimeoutSec or Ctrl+C), or, with none of those, output as text.
+/// or until -TimeoutSec or Ctrl+C), or, with none of those, output as text. With -Budget, the budgets' state too,
+/// evaluated as Test-OpenCodeBudget evaluates them (its binding, context and clock).
 /// </summary>
 [Cmdlet(VerbsData.Export, "OpenCodeMetrics", SupportsShouldProcess = true)]
 [OutputType(typeof(string), typeof(FileInfo))]
@@ -83,6 +85,11 @@ public sealed class ExportOpenCodeMetricsCommand : OpenCodeCmdlet
     [ValidateNotNull]
     public Uri GoBaseUri { get; set; } = GoQuotaQuery.DefaultBaseUri;
 
+    /// <summary>Budgets whose state to add: from New-OpenCodeBudget, Import-Clixml, ConvertFrom-Json or hashtables, as Test-OpenCodeBudget takes them.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public PSObject[]? Budget { get; set; }
+
     /// <summary>Activity events from Watch-OpenCodeActivity: the endpoint is served while they come.</summary>
     [Parameter(ValueFromPipeline = true)]
     public ActivityEvent? InputObject { get; set; }
@@ -97,13 +104,21 @@ public sealed class ExportOpenCodeMetricsCommand : OpenCodeCmdlet
         _target = Path is null ? null : ResolvePaths([Path])[0];
         _dataPaths = DataPath is null ? null : ResolvePaths(DataPath);
         var labels = (Label ?? Enum.GetValues<MetricLabel>()).ToHashSet();
+        var pricingPath = PricingPath is null ? null : ResolvePaths([PricingPath])[0];
+        var goQuery = new GoQuotaQuery { BaseUri = GoBaseUri, DataPaths = _dataPaths ?? [], Directory = CurrentDirectory };
+        var budgets = Budgets();
+        // The Go quota a Go budget needs is read without narration: the endpoint evaluates off the pipeline thread.
+        var budgetContext = budgets.Count == 0 ? null : BudgetCmdlet.Context(_dataPaths ?? [], pricingPath, noCache: false, TimeProvider.System, Wildcards,
+            () => GoQuotaReport.Get(goQuery, Environment, new ReadDiagnostics(), ActivityLog.None, CancellationToken), MetricsSource.GoQuotaEvery, ActivityLog.None);
         _source = new MetricsSource(new MetricsQuery
         {
             DataPaths = _dataPaths ?? [],
             Labels = labels,
             Machine = Machine,
-            PricingPath = PricingPath is null ? null : ResolvePaths([PricingPath])[0],
-            GoQuota = IncludeGoQuota ? new GoQuotaQuery { BaseUri = GoBaseUri, DataPaths = _dataPaths ?? [], Directory = CurrentDirectory } : null,
+            PricingPath = pricingPath,
+            GoQuota = IncludeGoQuota ? goQuery : null,
+            Budgets = budgets,
+            BudgetContext = budgetContext,
             Log = Log,
         }, Environment);
 
@@ -113,7 +128,7 @@ public sealed class ExportOpenCodeMetricsCommand : OpenCodeCmdlet
             var quiet = new MetricsSource(new MetricsQuery
             {
                 DataPaths = _source.Query.DataPaths, Labels = labels, Machine = Machine, PricingPath = _source.Query.PricingPath,
-                GoQuota = _source.Query.GoQuota,
+                GoQuota = _source.Query.GoQuota, Budgets = budgets, BudgetContext = budgetContext,
             }, Environment);
             try
             {
@@ -233,6 +248,35 @@ public sealed class ExportOpenCodeMetricsCommand : OpenCodeCmdlet
         {
             WriteObject(metrics.ToText());
         }
+    }
+
+    /// <summary>
+    /// -Budget read as Test-OpenCodeBudget reads it; a broken budget is an error and left out, and so is a second
+    /// budget of a name already given, since the budget label would not tell the two apart.
+    /// </summary>
+    private List<Budget> Budgets()
+    {
+        var budgets = new List<Budget>();
+        foreach (var item in Budget ?? [])
+        {
+            try
+            {
+                var budget = BudgetInput.Checked(item);
+                if (budgets.Any(b => b.Name == budget.Name))
+                {
+                    throw new OpenCodeUsageException(OpenCodeUsage.Budgets.BudgetErrors.Invalid, FailureKind.InvalidArgument,
+                        $"Budget '{budget.Name}' is given twice: its metrics are labelled by name, so the second is left out. Give each budget its own name.", budget.Name);
+                }
+
+                budgets.Add(budget);
+            }
+            catch (OpenCodeUsageException ex)
+            {
+                WriteError(ErrorRecords.From(ex));
+            }
+        }
+
+        return budgets;
     }
 
     /// <summary>The paths counted: -DataPath, else the watch's (from its events), else the default.</summary>

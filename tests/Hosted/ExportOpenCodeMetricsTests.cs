@@ -100,4 +100,29 @@ public sealed class ExportOpenCodeMetricsTests : IDisposable
         Assert.Contains("opencode_tokens_total{", text, StringComparison.Ordinal);
         Assert.DoesNotContain("opencode_go_quota", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_broken_or_second_budget_of_a_name_is_an_error_and_the_rest_are_exported_as_Test_OpenCodeBudget_reads_them()
+    {
+        using var engine = new Engine();
+        var clixml = Path.Combine(_dir, "budget.xml");
+        engine.Run("New-OpenCodeBudget -Name stored -Period Rolling -Window 3650.00:00:00 -LimitUsd 1 | Export-Clixml $args[0]", clixml);
+        var text = (string)engine.Run("""
+            $budgets = @(
+                Import-Clixml $args[0]
+                '{"Name":"json","Period":"Month","LimitTokens":1000}' | ConvertFrom-Json
+                @{ Name = 'stored'; Period = 'Day'; LimitUsd = 5 }
+                @{ Name = 'nolimit'; Period = 'Day' }
+            )
+            Export-OpenCodeMetrics -DataPath $args[1] -Label Machine -Machine m -Budget $budgets
+            """, clixml, Data).Single().BaseObject;
+        Assert.Equal(["BudgetInvalid", "BudgetInvalid"], engine.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Contains(engine.Errors, e => e.Exception.Message.Contains("'stored' is given twice", StringComparison.Ordinal));
+        var stored = engine.Run("Test-OpenCodeBudget (Import-Clixml $args[0]) -DataPath $args[1]", clixml, Data).Single();
+        Assert.Equal(0.0646136m, (decimal)stored.Properties["Spent"].Value); // the oracle's total, fork copies once
+        Assert.Contains($"opencode_budget_spent_usd{{machine=\"m\",budget=\"stored\"}} {((decimal)stored.Properties["Spent"].Value).ToString("0.############################", System.Globalization.CultureInfo.InvariantCulture)}\n", text, StringComparison.Ordinal);
+        Assert.Contains("opencode_budget_status{machine=\"m\",budget=\"json\",status=\"ok\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("opencode_budget_limit_tokens{machine=\"m\",budget=\"json\"} 1000\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("nolimit", text, StringComparison.Ordinal);
+    }
 }

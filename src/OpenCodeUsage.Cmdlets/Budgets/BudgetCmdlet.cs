@@ -47,9 +47,7 @@ public abstract class BudgetCmdlet : OpenCodeCmdlet
         {
             try
             {
-                var budget = BudgetInput.From(item);
-                BudgetRules.Check(budget);
-                Budgets.Add(budget);
+                Budgets.Add(BudgetInput.Checked(item));
             }
             catch (OpenCodeUsageException ex)
             {
@@ -69,32 +67,39 @@ public abstract class BudgetCmdlet : OpenCodeCmdlet
             DataPaths = dataPaths,
             Directory = CurrentDirectory,
         };
-        var context = new BudgetContext
+        var context = Context(dataPaths, PricingPath is null ? null : ResolvePaths([PricingPath])[0], NoCache, clock, Wildcards, () =>
         {
-            DataPaths = dataPaths,
-            Clock = clock,
-            NoCache = NoCache,
-            PricingPath = PricingPath is null ? null : ResolvePaths([PricingPath])[0],
-            Filter = patterns => patterns is { Count: > 0 } ? new TextFilter(patterns, Wildcards(patterns.ToArray())!, "wildcard-ignore-case") : null,
-            IsExactId = id => !WildcardPattern.ContainsWildcardCharacters(id),
-            GoQuota = () =>
+            // Not through Read: a quota that cannot be had makes the Go budgets Unknown, it does not stop the rest.
+            var diagnostics = new ReadDiagnostics();
+            try
             {
-                // Not through Read: a quota that cannot be had makes the Go budgets Unknown, it does not stop the rest.
-                var diagnostics = new ReadDiagnostics();
-                try
-                {
-                    return GoQuotaReport.Get(goQuery, Environment, diagnostics, Log, CancellationToken);
-                }
-                finally
-                {
-                    WriteDiagnostics(diagnostics);
-                }
-            },
-            GoRefresh = goRefresh,
-            Log = Log,
-        };
+                return GoQuotaReport.Get(goQuery, Environment, diagnostics, Log, CancellationToken);
+            }
+            finally
+            {
+                WriteDiagnostics(diagnostics);
+            }
+        }, goRefresh, Log);
         return new BudgetEvaluator(context, Environment);
     }
+
+    /// <summary>
+    /// The context every budget cmdlet evaluates in (Export-OpenCodeMetrics too): PowerShell's wildcards for the
+    /// scopes, an exact id where a session pattern has none.
+    /// </summary>
+    internal static BudgetContext Context(IReadOnlyList<string> dataPaths, string? pricingPath, bool noCache, TimeProvider clock,
+        Func<string[]?, Func<string, bool>?> wildcards, Func<IReadOnlyList<GoQuota>> goQuota, TimeSpan? goRefresh, ActivityLog log) => new()
+    {
+        DataPaths = dataPaths,
+        Clock = clock,
+        NoCache = noCache,
+        PricingPath = pricingPath,
+        Filter = patterns => patterns is { Count: > 0 } ? new TextFilter(patterns, wildcards(patterns.ToArray())!, "wildcard-ignore-case") : null,
+        IsExactId = id => !WildcardPattern.ContainsWildcardCharacters(id),
+        GoQuota = goQuota,
+        GoRefresh = goRefresh,
+        Log = log,
+    };
 }
 
 /// <summary>A clock stopped at one moment: -AsOf.</summary>

@@ -13,6 +13,14 @@ internal static class BudgetInput
     private static readonly PropertyInfo[] Properties = typeof(Budget).GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Where(p => p.CanWrite).ToArray();
 
+    /// <summary>A budget from <paramref name="input"/>, checked to be one that can be evaluated (else BudgetInvalid).</summary>
+    public static Budget Checked(object input)
+    {
+        var budget = From(input);
+        OpenCodeUsage.Budgets.BudgetRules.Check(budget);
+        return budget;
+    }
+
     public static Budget From(object input)
     {
         var value = input is PSObject wrapped ? wrapped.BaseObject : input;

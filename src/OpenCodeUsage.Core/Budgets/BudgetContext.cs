@@ -2,8 +2,8 @@ using OpenCodeUsage.Usage;
 
 namespace OpenCodeUsage.Budgets;
 
-/// <summary>What evaluating budgets needs besides the budgets: where the data is, the clock, and how names match.</summary>
-public sealed class BudgetContext
+/// <summary>What evaluating budgets needs besides the budgets: where the data is, the clock, and how names match (a record: the metrics source swaps the data paths with `with`).</summary>
+public sealed record BudgetContext
 {
     public IReadOnlyList<string> DataPaths { get; init; } = [];
 

@@ -1,3 +1,4 @@
+using OpenCodeUsage.Budgets;
 using OpenCodeUsage.Go;
 
 namespace OpenCodeUsage.Metrics;
@@ -21,6 +22,12 @@ public sealed class MetricsQuery
     public GoQuotaQuery? GoQuota { get; init; }
 
     public bool NoCache { get; init; }
+
+    /// <summary>Budgets to evaluate at each computation (with <see cref="BudgetContext"/>); their names are unique.</summary>
+    public IReadOnlyList<Budget> Budgets { get; init; } = [];
+
+    /// <summary>How the budgets are evaluated: Test-OpenCodeBudget's context (its data paths are replaced by the metrics').</summary>
+    public BudgetContext? BudgetContext { get; init; }
 
     public ActivityLog Log { get; init; } = ActivityLog.None;
 }

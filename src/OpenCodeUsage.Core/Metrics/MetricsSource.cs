@@ -1,3 +1,4 @@
+using OpenCodeUsage.Budgets;
 using OpenCodeUsage.Go;
 using OpenCodeUsage.Storage;
 
@@ -7,7 +8,8 @@ namespace OpenCodeUsage.Metrics;
 /// Computes the metrics of one <see cref="MetricsQuery"/>, as often as asked: the usage afresh each time (the
 /// digest cache and memos make an unchanged database cheap), the Go quota at most every <see cref="GoQuotaEvery"/>,
 /// since it is a request to OpenCode and a scrape comes every few seconds. A Go failure leaves the Go series out
-/// and is handed back; the usage series are still there.
+/// and is handed back; the usage series are still there. Budgets are evaluated afresh each time too, by one
+/// evaluator per set of data paths, so a Go budget's quota is read at most every <see cref="GoQuotaEvery"/> as well.
 /// </summary>
 public sealed class MetricsSource(MetricsQuery query, Func<string, string?> environment)
 {
@@ -15,6 +17,8 @@ public sealed class MetricsSource(MetricsQuery query, Func<string, string?> envi
 
     private IReadOnlyList<GoQuota>? _quotas;
     private DateTime _quotasAt = DateTime.MinValue;
+    private BudgetEvaluator? _evaluator;
+    private IReadOnlyList<string> _evaluatorPaths = [];
 
     public MetricsQuery Query { get; } = query;
 
@@ -26,9 +30,10 @@ public sealed class MetricsSource(MetricsQuery query, Func<string, string?> envi
         var usageQuery = dataPaths is null ? Query : new MetricsQuery
         {
             DataPaths = dataPaths, Labels = Query.Labels, Machine = Query.Machine, PricingPath = Query.PricingPath,
-            GoQuota = Query.GoQuota, NoCache = Query.NoCache, Log = Query.Log,
+            GoQuota = Query.GoQuota, NoCache = Query.NoCache, Log = Query.Log, Budgets = Query.Budgets, BudgetContext = Query.BudgetContext,
         };
         var set = UsageMetrics.Compute(usageQuery, environment, diagnostics, progress, cancellationToken);
+        var machine = Query.Labels.Contains(MetricLabel.Machine) ? Query.Machine : null;
         if (Query.GoQuota is { } go)
         {
             var now = DateTime.UtcNow;
@@ -49,8 +54,20 @@ public sealed class MetricsSource(MetricsQuery query, Func<string, string?> envi
 
             if (_quotas is not null)
             {
-                GoMetrics.Add(set, _quotas, Query.Labels.Contains(MetricLabel.Machine) ? Query.Machine : null);
+                GoMetrics.Add(set, _quotas, machine);
             }
+        }
+
+        if (Query.Budgets.Count > 0 && Query.BudgetContext is { } context)
+        {
+            if (_evaluator is null || !_evaluatorPaths.SequenceEqual(usageQuery.DataPaths, StringComparer.Ordinal))
+            {
+                _evaluator = new BudgetEvaluator(context with { DataPaths = usageQuery.DataPaths, GoRefresh = context.GoRefresh ?? GoQuotaEvery }, environment);
+                _evaluatorPaths = usageQuery.DataPaths;
+            }
+
+            var statuses = Query.Budgets.Select(b => _evaluator.Evaluate(b, diagnostics, cancellationToken)).ToList();
+            BudgetMetrics.Add(set, statuses, machine);
         }
 
         return set;

@@ -65,7 +65,12 @@ public sealed class PrometheusExportTests
         var textfile = Path.Combine(stack.TextfileDirectory, "opencode.prom");
         var alphaRun = HostProbe.RunAll($$"""
             Import-Module {{HostProbe.Quote(RepoPaths.StagedModule)}} -ErrorAction Stop
-            Export-OpenCodeMetrics -Path {{HostProbe.Quote(textfile)}} -DataPath {{HostProbe.Quote(alpha)}} -Machine alpha -PricingPath {{HostProbe.Quote(prices)}} -IncludeGoQuota -GoBaseUri '{{go.BaseUri}}'
+            $budgets = @(
+                @{ Name = 'team "a"'; Period = 'Rolling'; Window = '3650.00:00:00'; LimitUsd = 0.05; LimitTokens = 1000000 }
+                New-OpenCodeBudget -Name month -Period Month -LimitUsd 10 -Spend Estimated
+            )
+            Export-OpenCodeMetrics -Path {{HostProbe.Quote(textfile)}} -DataPath {{HostProbe.Quote(alpha)}} -Machine alpha -PricingPath {{HostProbe.Quote(prices)}} -IncludeGoQuota -GoBaseUri '{{go.BaseUri}}' -Budget $budgets
+            Test-OpenCodeBudget $budgets -DataPath {{HostProbe.Quote(alpha)}} -PricingPath {{HostProbe.Quote(prices)}} | ForEach-Object { 'budget|{0}|{1}|{2}|{3}' -f $_.Name, $_.Spent, $_.Status, $_.Tokens }
             Get-OpenCodeGoQuota -BaseUri '{{go.BaseUri}}' -DataPath {{HostProbe.Quote(alpha)}} | ForEach-Object { 'go|{0}|{1}|{2}|{3}' -f $_.Window.ToString().ToLower(), $_.PercentUsed, $_.Status, $_.ResetsAt.ToUnixTimeSeconds() }
             """, home.Variables);
         Assert.Empty(alphaRun.Errors);
@@ -83,7 +88,7 @@ public sealed class PrometheusExportTests
         // Machine gamma: an endpoint served while a watch runs, in a pipeline of its own that is stopped at the end.
         using var watching = new Engine();
         using var pipeline = watching.CreatePipeline(
-            "Watch-OpenCodeActivity -DataPath $args[0] -TimeoutSec 300 | Export-OpenCodeMetrics -Port $args[1] -DataPath $args[0] -Machine gamma -PricingPath $args[2]",
+            "Watch-OpenCodeActivity -DataPath $args[0] -TimeoutSec 300 | Export-OpenCodeMetrics -Port $args[1] -DataPath $args[0] -Machine gamma -PricingPath $args[2] -Budget @{ Name = 'hour'; Period = 'Rolling'; Window = '01:00:00'; LimitTokens = 500 }",
             gamma, endpointPort, prices);
         var serving = pipeline.BeginInvoke();
         try
@@ -148,11 +153,37 @@ public sealed class PrometheusExportTests
                 Assert.Equal(q[3] == "RateLimited" ? 1 : 0, stack.Query("opencode_go_quota_rate_limited" + selector).Single().Value);
             }
 
+            // Alpha's budgets, through the textfile: PromQL gives what Test-OpenCodeBudget gave for the same budgets and data.
+            var budgets = alphaRun.Output.Where(l => l.StartsWith("budget|", StringComparison.Ordinal)).Select(l => l.Split('|')).ToList();
+            Assert.Equal(["team \"a\"", "month"], budgets.Select(b => b[1]));
+            foreach (var b in budgets)
+            {
+                var selector = $"{{machine=\"alpha\",budget=\"{b[1].Replace("\"", "\\\"", StringComparison.Ordinal)}\"}}";
+                Assert.Equal(decimal.Parse(b[2], CultureInfo.InvariantCulture), (decimal)stack.Query("opencode_budget_spent_usd" + selector).Single().Value);
+                var status = System.Text.RegularExpressions.Regex.Replace(b[3], "([a-z])([A-Z])", "$1_$2").ToLowerInvariant();
+                Assert.Equal(status, stack.Query("opencode_budget_status" + selector + " == 1").Single().Labels["status"]);
+            }
+
+            Assert.Equal("exceeded", budgets[0][3].ToLowerInvariant());
+            Assert.True(decimal.Parse(budgets[0][2], CultureInfo.InvariantCulture) > 0);
+            Assert.Equal(long.Parse(budgets[0][4], CultureInfo.InvariantCulture), (long)stack.Query("opencode_budget_spent_tokens{machine=\"alpha\",budget=\"team \\\"a\\\"\"}").Single().Value);
+
             // The endpoint is live: a step OpenCode writes while the watch runs reaches Prometheus at the next scrapes.
             var before = stack.Query("sum(opencode_tokens_total{machine=\"gamma\",kind=\"input\"})").Single().Value;
+            var hourBefore = stack.Query("opencode_budget_spent_tokens{machine=\"gamma\",budget=\"hour\"}").Single().Value;
             OpenCodeWrites.Turn(Path.Combine(gamma, "opencode.db"), "ses_prometheus_live", input: 777);
             stack.WaitUntil(() => stack.Query("sum(opencode_tokens_total{machine=\"gamma\",kind=\"input\"})").Single().Value == before + 777,
                 "the new step in the endpoint's series");
+            // The endpoint evaluates its budget at each scrape: the step (written now) is in the last hour's tokens,
+            // as Test-OpenCodeBudget counts them, and puts the budget past its limit.
+            var hour = engine.Run("Test-OpenCodeBudget @{ Name = 'hour'; Period = 'Rolling'; Window = '01:00:00'; LimitTokens = 500 } -DataPath $args[0] -PricingPath $args[1]", gamma, prices).Single();
+            Assert.Empty(engine.Errors);
+            Assert.Equal("Exceeded", hour.Properties["Status"].Value.ToString());
+            var hourTokens = (long)hour.Properties["Tokens"].Value;
+            Assert.True(hourTokens >= hourBefore + 777, $"{hourTokens} tokens in the last hour, {hourBefore} before the step");
+            stack.WaitUntil(() => stack.Query("opencode_budget_spent_tokens{machine=\"gamma\",budget=\"hour\"}").Single().Value == hourTokens
+                && stack.Query("opencode_budget_status{machine=\"gamma\",budget=\"hour\"} == 1").Single().Labels["status"] == "exceeded",
+                "the endpoint's budget to count the new step");
             var gammaNow = (decimal)engine.Run("(Get-OpenCodeUsage -DataPath $args[0] -Total | Where-Object IsTotal).Cost", gamma).Single().BaseObject;
             stack.WaitUntil(() => Math.Abs(stack.Query("sum(opencode_cost_usd_total{machine=\"gamma\"})").Single().Value - (double)gammaNow) <= 1e-9 * (double)gammaNow,
                 "the new step's cost in the endpoint's series");
@@ -167,6 +198,10 @@ public sealed class PrometheusExportTests
                 // A rate needs two scrapes in its range: a few seconds at most.
                 stack.WaitUntil(() => stack.Query(query).Count > 0, $"series from the documented query '{query}'", TimeSpan.FromSeconds(20));
             }
+
+            // The budget alert fires for alpha's exceeded budget.
+            var budgetAlert = System.Text.RegularExpressions.Regex.Match(docs, "alert: OpenCodeBudgetExceeded\n\\s*expr: (.*)\n").Groups[1].Value;
+            Assert.Contains(stack.Query(budgetAlert), a => a.Labels["machine"] == "alpha" && a.Labels["budget"] == "team \"a\"" && a.Labels["status"] == "exceeded");
 
             var rules = Path.Combine(stack.Root, "rules.yml");
             File.WriteAllText(rules, System.Text.RegularExpressions.Regex.Match(docs, "```yaml\n(groups:.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value);
