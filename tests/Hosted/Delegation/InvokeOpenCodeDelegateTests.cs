@@ -250,4 +250,20 @@ public sealed class InvokeOpenCodeDelegateTests
             (decimal)o.Properties["Cost"].Value,
             (string?)o.Properties["Text"].Value);
     }
+
+    [Fact]
+    public void Children_left_behind_after_a_normal_exit_are_ended()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode();
+        using var engine = new Engine(200);
+        var output = engine.Run("Invoke-OpenCodeDelegate 'leave one behind' -Fresh -Directory $args[1] -OpenCodePath $args[0]", fake.Executable, fake.Project);
+        Assert.Single(output);
+        Assert.Single(fake.Sleepers);
+        Assert.DoesNotContain(fake.Sleepers, FakeOpenCode.IsAlive);
+    }
 }
