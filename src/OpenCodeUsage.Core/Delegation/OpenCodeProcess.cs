@@ -28,7 +28,8 @@ internal sealed record ProcessOutcome(
 /// <summary>
 /// Runs <c>opencode</c> without a shell: arguments as a list, standard input closed at once (OpenCode appends a
 /// non-TTY stdin to the prompt), output read line by line as it comes. On the deadline or cancellation the whole
-/// process tree is killed and reaped before this returns, so no OpenCode process outlives the call.
+/// process tree is killed and reaped before this returns, so no OpenCode process outlives the call; after a normal
+/// exit, the processes it left running are ended too (<see cref="LeftoverProcesses"/>).
 /// </summary>
 internal static class OpenCodeProcess
 {
@@ -54,9 +55,11 @@ internal static class OpenCodeProcess
         }
 
         Process process;
+        var marker = LeftoverProcesses.NewMarker();
+        var startedUtc = DateTime.UtcNow;
         try
         {
-            process = Process.Start(StartInfo(program, arguments, directory, environment))
+            process = Process.Start(StartInfo(program, arguments, directory, environment, marker))
                       ?? throw new InvalidOperationException($"'{program}' did not start.");
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
@@ -93,6 +96,8 @@ internal static class OpenCodeProcess
             finally
             {
                 KillTree(process);
+                // Before draining: a leftover child holding the pipes would otherwise stall the drain.
+                LeftoverProcesses.End(marker, startedUtc);
             }
 
             if (await Task.WhenAny(pumps, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false) != pumps)
@@ -130,7 +135,8 @@ internal static class OpenCodeProcess
         }
     }
 
-    private static ProcessStartInfo StartInfo(string program, IReadOnlyList<string> arguments, string directory, DelegateEnvironment environment)
+    private static ProcessStartInfo StartInfo(string program, IReadOnlyList<string> arguments, string directory, DelegateEnvironment environment,
+        string marker)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -153,6 +159,7 @@ internal static class OpenCodeProcess
         // OpenCode takes its project from $PWD, not from its working directory; an inherited PWD (where pwsh
         // started) would put the session in the wrong project.
         info.Environment["PWD"] = directory;
+        info.Environment[LeftoverProcesses.MarkerVariable] = marker;
         return info;
     }
 

@@ -6,7 +6,7 @@ using OpenCodeUsage.Server;
 namespace OpenCodeUsage.Delegation;
 
 /// <summary>
-/// Delegates tasks to a running <c>opencode serve</c>: fork the directory's warm session (POST /session/:id/fork)
+/// Delegates tasks to a running 1.x <c>opencode serve</c> (a 2.x one, told by <see cref="ServerClient.IdentifyAsync"/>, is refused): fork the directory's warm session (POST /session/:id/fork)
 /// or make a new one (POST /session), send the prompt (POST /session/:id/prompt_async), poll GET /session/status
 /// until the session is idle, then read the new messages (GET /session/:id/message). Permission requests and
 /// questions of the session are rejected, as <c>opencode run</c> does; on timeout or Ctrl+C the session is
@@ -57,6 +57,7 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
+            await EnsureGenerationAsync(either.Token).ConfigureAwait(false);
             await OpenSessionAsync(task, run, either.Token).ConfigureAwait(false);
             var sent = await _client.SendAsync(HttpMethod.Post, $"session/{run.SessionId}/prompt_async", task.Directory,
                 PromptBody(task, task.Prompt), either.Token).ConfigureAwait(false);
@@ -86,6 +87,18 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>Stops at a 2.x server: its routes live under /api with other shapes, and 1.x routes there would fail unclearly.</summary>
+    private async Task EnsureGenerationAsync(CancellationToken token)
+    {
+        var identity = await _client.IdentifyAsync(token).ConfigureAwait(false);
+        if (identity.Generation == ServerGeneration.V2)
+        {
+            throw new OpenCodeUsageException(ServerErrors.GenerationUnsupported, FailureKind.InvalidArgument,
+                $"'{_client.Display}' is an OpenCode 2.x server{(identity.Version is { } v ? $" ({v})" : string.Empty)}; -Server delegates to OpenCode 1.x servers (`opencode serve` 1.x) only. " +
+                "Run the task without -Server, with an OpenCode CLI, instead.", _client.Display);
+        }
+    }
 
     private async Task OpenSessionAsync(DelegateTask task, ServerRun run, CancellationToken token)
     {

@@ -4,7 +4,7 @@ namespace OpenCodeUsage.Tests.Hosted.Delegation;
 /// A stand-in for the opencode executable (a bash script, so Linux and macOS only) in a temporary folder with a
 /// project directory beside it. It records every launch (argv, stdin, $PWD, pid) and answers with lines the real
 /// OpenCode 1.18.33 printed (tests/data/delegate-1.18.33): prompts containing "fail" get the 401 run and exit
-/// 1, "slow" sleeps (its sleep's pid recorded), anything else gets the successful run. Tests of what the cmdlet
+/// 1, "slow" sleeps (its sleep's pid recorded), "leave" starts a background sleep and exits normally, anything else gets the successful run. Tests of what the cmdlet
 /// does around a run need no real OpenCode; the live tests in tests/Unit drive the real one.
 /// </summary>
 internal sealed class FakeOpenCode : IDisposable
@@ -29,6 +29,8 @@ internal sealed class FakeOpenCode : IDisposable
             printf '%s' "$prompt" > "$launch/stdin"
             case "$* $prompt" in
               *slow*) sleep 120 & echo $! > "$launch/sleep"; wait ;;
+              # A child left behind (an LSP or MCP server, a bash tool's background job), its pipes closed.
+              *leave*) sleep 300 >/dev/null 2>&1 </dev/null & echo $! > "$launch/sleep"; cat "{{Root}}/ok.jsonl" ;;
               *fail*) cat "{{Root}}/fail.jsonl"; exit 1 ;;
               *) cat "{{Root}}/ok.jsonl" ;;
             esac
@@ -58,7 +60,7 @@ internal sealed class FakeOpenCode : IDisposable
 
     public IReadOnlyList<string> WorkingDirectories => Runs().Select(r => File.ReadAllText(Path.Combine(r, "pwd"))).ToList();
 
-    /// <summary>Pids of the "slow" runs' sleep processes (grandchildren of the cmdlet).</summary>
+    /// <summary>Pids of the "slow" and "leave" runs' sleep processes (grandchildren of the cmdlet).</summary>
     public IReadOnlyList<int> Sleepers => Runs().Select(r => Path.Combine(r, "sleep")).Where(File.Exists)
         .Select(f => int.Parse(File.ReadAllText(f).Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
 

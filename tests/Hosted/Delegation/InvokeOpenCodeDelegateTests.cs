@@ -207,7 +207,10 @@ public sealed class InvokeOpenCodeDelegateTests
     public void A_server_that_refuses_the_credentials_is_a_failed_result_and_the_password_is_shown_nowhere()
     {
         const string password = "pw-7c1e0b9d-never-shown";
-        using var server = LoopbackServer.Sequence(LoopbackResponse.Json(401, "{}"));
+        // A 1.x server (its health route is open) that refuses the credentials on every session route.
+        using var server = new LoopbackServer(r => r.Path == "/global/health"
+            ? LoopbackResponse.Json(200, """{"healthy":true,"version":"1.18.33"}""")
+            : LoopbackResponse.Json(401, "{}"));
         using var engine = new Engine(200);
         var output = engine.Run("""
             $credential = [pscredential]::new('opencode', (ConvertTo-SecureString $args[1] -AsPlainText -Force))
@@ -219,7 +222,10 @@ public sealed class InvokeOpenCodeDelegateTests
         Assert.Equal("DelegateFailed," + Cmdlet, Assert.Single(engine.Errors).FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.AuthenticationError, engine.Errors[0].CategoryInfo.Category);
 
-        var request = Assert.Single(server.Requests);
+        // The server's generation is asked first, then the session is made, refused.
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(("GET", "/global/health"), (server.Requests[0].Method, server.Requests[0].Path));
+        var request = server.Requests[1];
         Assert.Equal("POST", request.Method);
         Assert.Equal("/session?directory=%2Fsrv%2Fproject", request.Path); // the server's own path, passed on as given
         Assert.Equal("Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("opencode:" + password)), request.Header("Authorization"));
@@ -249,5 +255,38 @@ public sealed class InvokeOpenCodeDelegateTests
             o.Properties["FailureKind"].Value.ToString()!,
             (decimal)o.Properties["Cost"].Value,
             (string?)o.Properties["Text"].Value);
+    }
+
+    [Fact]
+    public void Children_left_behind_after_a_normal_exit_are_ended()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode();
+        using var engine = new Engine(200);
+        var output = engine.Run("Invoke-OpenCodeDelegate 'leave one behind' -Fresh -Directory $args[1] -OpenCodePath $args[0]", fake.Executable, fake.Project);
+        Assert.Single(output);
+        Assert.Single(fake.Sleepers);
+        Assert.DoesNotContain(fake.Sleepers, FakeOpenCode.IsAlive);
+    }
+
+    [Fact]
+    public void A_2x_server_stops_with_ServerGenerationUnsupported_naming_it()
+    {
+        using var server = new V2ServeMock();
+        using var engine = new Engine(200);
+        var error = engine.RunExpectingTermination($$"""
+            $credential = [pscredential]::new('opencode', (ConvertTo-SecureString '{{V2ServeMock.Password}}' -AsPlainText -Force))
+            'one', 'two' | Invoke-OpenCodeDelegate -Fresh -Server '{{server.BaseUri}}' -Credential $credential -Directory /srv/project
+            """);
+        Assert.Equal("ServerGenerationUnsupported," + Cmdlet, error.FullyQualifiedErrorId);
+        Assert.Contains(server.BaseUri.ToString().TrimEnd('/'), error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("2.x", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("1.x servers", error.Exception.Message, StringComparison.Ordinal);
+        // Only the generation was asked: no 1.x session route was tried on it.
+        Assert.DoesNotContain(server.Requests, r => r.Path.StartsWith("/session", StringComparison.Ordinal));
     }
 }
