@@ -72,7 +72,7 @@ public sealed class OutcomeClassifierTests
             return (status, kind);
         }
 
-        Assert.Equal((DelegateStatus.Failed, DelegateFailureKind.PermissionDenied), Of("! permission requested: external_directory (/tmp/*); auto-rejecting"));
+        Assert.Equal((DelegateStatus.Failed, DelegateFailureKind.PermissionDenied), Of("! permission requested: external_directory (/srv/data/*); auto-rejecting"));
         Assert.Equal((DelegateStatus.Failed, DelegateFailureKind.QuestionUnanswered), Of("! permission requested: question; auto-rejecting"));
         Assert.Equal((DelegateStatus.Failed, DelegateFailureKind.NoOutput), Of("nothing"));
     }
