@@ -125,11 +125,7 @@ public sealed class ExportOpenCodeMetricsCommand : OpenCodeCmdlet
         if (Port != 0 && ShouldProcess($"http://{HostText(Address)}:{Port}/metrics", "Serve OpenCode metrics"))
         {
             // Core's narration stays quiet off the pipeline thread: the endpoint renders on its own.
-            var quiet = new MetricsSource(new MetricsQuery
-            {
-                DataPaths = _source.Query.DataPaths, Labels = labels, Machine = Machine, PricingPath = _source.Query.PricingPath,
-                GoQuota = _source.Query.GoQuota, Budgets = budgets, BudgetContext = budgetContext,
-            }, Environment);
+            var quiet = new MetricsSource(_source.Query with { Log = ActivityLog.None }, Environment);
             try
             {
                 _endpoint = MetricsEndpoint.Start(Address, Port, cancellation => Render(quiet, cancellation));

@@ -4,7 +4,7 @@ using OpenCodeUsage.Go;
 namespace OpenCodeUsage.Metrics;
 
 /// <summary>What the metrics are computed from, and which labels they keep.</summary>
-public sealed class MetricsQuery
+public sealed record MetricsQuery
 {
     /// <summary>Data dirs or database files; empty for OpenCode's default place.</summary>
     public IReadOnlyList<string> DataPaths { get; init; } = [];
