@@ -9,7 +9,9 @@ namespace OpenCodeUsage.Storage;
 /// </summary>
 internal sealed class StringPool
 {
-    private readonly Dictionary<int, List<string>> _byHash = new();
+    // Each string is kept with the bytes it was made from: a lookup compares bytes, never encodes the candidate again,
+    // and the same invalid bytes (read as U+FFFD) find their string instead of adding another.
+    private readonly Dictionary<int, List<Pooled>> _byHash = new();
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public string Get(ref Utf8JsonReader reader)
@@ -36,30 +38,26 @@ internal sealed class StringPool
         var key = hash.ToHashCode();
         if (_byHash.TryGetValue(key, out var bucket))
         {
-            foreach (var candidate in bucket)
+            foreach (var pooled in bucket)
             {
-                if (Utf8Equals(candidate, span))
+                if (span.SequenceEqual(pooled.Utf8))
                 {
-                    return candidate;
+                    return pooled.Text;
                 }
             }
         }
         else
         {
-            bucket = new List<string>(1);
+            bucket = new List<Pooled>(1);
             _byHash[key] = bucket;
         }
 
         var value = Encoding.UTF8.GetString(span);
-        bucket.Add(value);
+        bucket.Add(new Pooled(span.ToArray(), value));
         return value;
 
         static System.HashCode HashCode() => new();
     }
 
-    private static bool Utf8Equals(string candidate, ReadOnlySpan<byte> utf8)
-    {
-        Span<byte> buffer = stackalloc byte[1024];
-        return Encoding.UTF8.TryGetBytes(candidate, buffer, out var written) && buffer[..written].SequenceEqual(utf8);
-    }
+    private sealed record Pooled(byte[] Utf8, string Text);
 }
