@@ -260,6 +260,8 @@ internal static class DigestLayout
             digest.Sessions[session.SessionId] = session;
         }
 
+        // A session's rows nearly always repeat one model and one agent: remembered, the shared table's lock is taken per change, not per row.
+        var (modelPairs, agentPairs) = (new LastPair(), new LastPair());
         var buffer = new StoredRow[RowsPerRead];
         var bytes = MemoryMarshal.AsBytes(buffer.AsSpan());
         int available = 0, next = 0;
@@ -281,7 +283,7 @@ internal static class DigestLayout
                 {
                     RowId = stored.RowId, Created = stored.Created, Input = stored.Input, Output = stored.Output,
                     Reasoning = stored.Reasoning, CacheRead = stored.CacheRead, CacheWrite = stored.CacheWrite, Cost = stored.Cost,
-                    ModelPair = Names.Pair(Number(stored.Provider), Number(stored.Model)), AgentPair = Names.Pair(Number(stored.Agent), Number(stored.Error)),
+                    ModelPair = modelPairs.Pair(Number(stored.Provider), Number(stored.Model)), AgentPair = agentPairs.Pair(Number(stored.Agent), Number(stored.Error)),
                     GenerationMs = stored.GenerationMs,
                 };
             }
@@ -320,6 +322,22 @@ internal static class DigestLayout
 
     private static int Plausible(int count) =>
         count is >= 0 and < 100_000_000 ? count : throw new InvalidDataException("Implausible count in a digest file.");
+
+    /// <summary>The last pair of name numbers asked for and its <see cref="Names.Pair"/>.</summary>
+    private sealed class LastPair
+    {
+        private int _first = int.MinValue, _second = int.MinValue, _pair;
+
+        public int Pair(int first, int second)
+        {
+            if (first != _first || second != _second)
+            {
+                (_first, _second, _pair) = (first, second, Names.Pair(first, second));
+            }
+
+            return _pair;
+        }
+    }
 
     /// <summary>Numbers each distinct text once, in order of first use.</summary>
     private sealed class StringTable
