@@ -13,6 +13,22 @@ public static class MockPlanner
 {
     public const string SpawnSubagentMarker = "SPAWN_SUBAGENT";
     public const string SlowReplyMarker = "SLOW_REPLY";
+    public const string AskQuestionMarker = "ASK_QUESTION";
+
+    /// <summary>The question the mock asks (OpenCode's question tool: questions of {question, header, options}).</summary>
+    public const string QuestionText = "Which colour should the mock use?";
+
+    static readonly string QuestionArguments = PythonJson.Dumps(new JsonObject
+    {
+        ["questions"] = new JsonArray(new JsonObject
+        {
+            ["question"] = QuestionText,
+            ["header"] = "Colour",
+            ["options"] = new JsonArray(
+                new JsonObject { ["label"] = "Red", ["description"] = "A warm colour" },
+                new JsonObject { ["label"] = "Blue", ["description"] = "A cool colour" }),
+        }),
+    });
 
     /// <summary>Arguments of the task-tool call, in Python's json.dumps form.</summary>
     static readonly string TaskArguments = PythonJson.Dumps(new JsonObject
@@ -57,6 +73,14 @@ public static class MockPlanner
             var hash = Sha1Hex(PythonJson.Dumps(messages, sortKeys: true))[..12];
             return new MockReply(MockReplyKind.ToolCall, null, reasoning,
                 new MockToolCall("call_" + hash, "task", TaskArguments), false);
+        }
+
+        // `opencode serve` offers the question tool; `opencode run` does not (it could not be answered).
+        if (lastUser.Contains(AskQuestionMarker, StringComparison.Ordinal) && !hasToolResult && tools.Contains("question"))
+        {
+            var hash = Sha1Hex(PythonJson.Dumps(messages, sortKeys: true))[..12];
+            return new MockReply(MockReplyKind.ToolCall, null, reasoning,
+                new MockToolCall("call_" + hash, "question", QuestionArguments), false);
         }
 
         var snippet = string.Join(" ", userWords.Take(8));
