@@ -47,6 +47,9 @@ internal sealed partial class V2ServeMock
         public long CacheRead { get; set; }
     }
 
+    /// <summary>Deletes a session, as DELETE /api/session/:id would: it is then unknown (404 SessionNotFoundError).</summary>
+    public void Forget(string session) => _sessions.TryRemove(session, out _);
+
     private sealed class MockRun
     {
         public required string Text { get; init; }

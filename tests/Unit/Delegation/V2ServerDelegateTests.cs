@@ -80,6 +80,22 @@ public sealed class V2ServerDelegateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_warm_session_the_server_no_longer_knows_is_replaced()
+    {
+        using var mock = new V2ServeMock();
+        using var remote = Delegate(mock);
+        var first = await remote.RunAsync(Task("task one"), CancellationToken.None);
+        mock.Forget(first.ForkedFrom!);
+        var second = await remote.RunAsync(Task("task two"), CancellationToken.None);
+
+        Assert.True(second.Status == DelegateStatus.Succeeded, second.Error);
+        Assert.NotEqual(first.ForkedFrom, second.ForkedFrom);
+        Assert.Equal(OpenCodeArguments.WarmPrompt, Assert.Single(mock.Sessions[second.ForkedFrom!].Prompts));
+        Assert.Equal(V2ServeMock.StepCost, second.WarmSessionCost);
+        Assert.Contains(_log, l => l.Contains($"The warm session {first.ForkedFrom} of '{Directory}' no longer exists", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_server_without_the_fork_route_runs_each_task_in_a_new_session_and_makes_no_warm_session()
     {
         using var mock = new V2ServeMock { ServesFork = false };
