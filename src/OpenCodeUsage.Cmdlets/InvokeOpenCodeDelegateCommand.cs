@@ -241,14 +241,6 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
         {
             result = _runs.TakeHead();
         }
-        catch (OpenCodeUsageException ex) when (ex.ErrorId == OpenCodeUsage.Server.ServerErrors.GenerationUnsupported)
-        {
-            // The server can take none of the inputs: stop rather than fail each one alike.
-            _stop!.Cancel();
-            _runs.Drain(StopTimeout);
-            ThrowTerminatingError(ErrorRecords.From(ex));
-            return;
-        }
         catch (OpenCodeUsageException ex)
         {
             WriteError(ErrorRecords.From(ex));

@@ -9,8 +9,9 @@ namespace OpenCodeUsage.Tests;
 /// (dist/v2/gen/types.gen.d.ts) and what the real 2.0 preview answers: every route under /api, no /global/health,
 /// Basic auth always (401 <c>{_tag: "UnauthorizedError"}</c>), 404 <c>{_tag: "SessionNotFoundError"}</c> for an
 /// unknown session. It holds pending permission requests and questions; answering one removes it and is recorded.
+/// Its sessions (V2ServeMock.Sessions.cs) run prompts the way a 2.x server does, without a model.
 /// </summary>
-internal sealed class V2ServeMock : IDisposable
+internal sealed partial class V2ServeMock : IDisposable
 {
     public const string Password = "v2-mock-secret";
     private readonly LoopbackServer _server;
@@ -72,10 +73,11 @@ internal sealed class V2ServeMock : IDisposable
             ("GET", ["api", "health"]) => LoopbackResponse.Json(200, """{"healthy":true}"""),
             ("GET", ["api", "permission", "request"]) => List(location, _permissions.Values),
             ("GET", ["api", "question", "request"]) => List(location, _questions.Values),
-            ("GET", ["api", "session", "active"]) => LoopbackResponse.Json(200,
-                new JsonObject { ["data"] = new JsonObject([.. _active.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)new JsonObject { ["type"] = a.Value }))]) }.ToJsonString()),
             ("POST", ["api", "session", var session, "permission", var id, "reply"]) => Take(_permissions, session, id, request),
             ("POST", ["api", "session", var session, "question", var id, "reply" or "reject"]) => Take(_questions, session, id, request),
+            ("GET", ["api", "session", var session, "permission"]) => Owned(session, _permissions.Values),
+            ("GET", ["api", "session", var session, "question"]) => Owned(session, _questions.Values),
+            (_, ["api", "session", ..]) => Session(request, parts),
             _ => LoopbackResponse.Json(404, string.Empty),
         };
     }
@@ -92,7 +94,8 @@ internal sealed class V2ServeMock : IDisposable
 
         pending.TryRemove(id, out _);
         _answers.Enqueue((request.Path, request.Body.Length == 0 ? null : JsonNode.Parse(request.Body)));
-        return LoopbackResponse.Json(200, "true");
+        return LoopbackResponse.Json(204, string.Empty); // V2SessionPermissionReplyResponses / V2SessionQuestionRejectResponses: 204
+
     }
 
     private static string? Query(string path, string name)

@@ -50,15 +50,9 @@ internal static class OutcomeClassifier
             return (DelegateStatus.Failed, kind, said ?? $"OpenCode exited with code {outcome.ExitCode}." + Tail(outcome.Log));
         }
 
-        if (outcome.Log.RejectedPermissions is [var permission, ..] rejected)
+        if (RejectedRequests.Classify(outcome.Log.RejectedPermissions) is { } rejected)
         {
-            var question = rejected.Contains("question", StringComparer.Ordinal);
-            return question
-                ? (DelegateStatus.Failed, DelegateFailureKind.QuestionUnanswered,
-                    "The agent asked a question, and a non-interactive run cannot answer it; OpenCode rejected it and the task did not finish.")
-                : (DelegateStatus.Failed, DelegateFailureKind.PermissionDenied,
-                    $"OpenCode asked for the '{permission}' permission, which a non-interactive run cannot grant, and rejected it; the tool never ran. " +
-                    "Allow it in the project's opencode.json (\"permission\") or run the task another way.");
+            return rejected;
         }
 
         if (outcome.Events.Usage.Steps == 0 && outcome.Events.Text is null)

@@ -13,4 +13,7 @@ public sealed class ServerOptions
 
     /// <summary>How often the session's status is polled while the task runs.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The most of one reply body that is read; null for the client's default (<c>ServerClient.DefaultMaxReplyBytes</c>, 64 MiB).</summary>
+    public long? MaxReplyBytes { get; init; }
 }

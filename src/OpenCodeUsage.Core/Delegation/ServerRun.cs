@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using OpenCodeUsage.Server;
 
 namespace OpenCodeUsage.Delegation;
@@ -13,6 +12,19 @@ internal sealed class ServerRun
     public string? ForkedFrom { get; set; }
     public HashSet<string> Before { get; set; } = new(StringComparer.Ordinal);
     public IReadOnlyList<ServerMessage> Messages { get; set; } = [];
+
+    /// <summary>The session's own totals, where the server keeps them (2.x); they win over the sum of the steps.</summary>
+    public StepUsage? Totals { get; set; }
+
+    /// <summary>The permissions (and <see cref="RejectedRequests.Question"/> for questions) rejected during the run, in order.</summary>
+    public List<string> Rejected { get; } = [];
+
+    /// <summary>What making the warm session cost, on the run that made it.</summary>
+    public decimal? WarmSessionCost { get; set; }
+
+    /// <summary>"aborted" (1.x) or "interrupted" (2.x), for the error text.</summary>
+    public string StoppedAs { get; set; } = "aborted";
+
     public string? LastRetry { get; set; }
     public bool TimedOut { get; set; }
     public bool Cancelled { get; set; }
@@ -24,7 +36,13 @@ internal sealed class ServerRun
         var usage = default(StepUsage);
         foreach (var message in assistant)
         {
-            usage.Add(Element(message, "tokens"), Element(message, "cost"));
+            usage.Add(message.Tokens, message.Cost, message.OutputExcludesReasoning);
+        }
+
+        if (Totals is { } totals)
+        {
+            totals.Steps = usage.Steps;
+            usage = totals;
         }
 
         var (status, kind, error) = Classify(assistant);
@@ -36,10 +54,10 @@ internal sealed class ServerRun
             ForkedFrom = ForkedFrom,
             Directory = task.Directory,
             Server = server,
-            ProviderId = first?.Get("providerID") ?? asked?.ProviderId,
-            ModelId = first?.Get("modelID") ?? asked?.ModelId,
-            Variant = first?.Get("variant") ?? task.Variant,
-            Agent = first?.Get("agent") ?? first?.Get("mode") ?? task.Agent,
+            ProviderId = first?.ProviderId ?? asked?.ProviderId,
+            ModelId = first?.ModelId ?? asked?.ModelId,
+            Variant = first?.Variant ?? task.Variant,
+            Agent = first?.Agent ?? task.Agent,
             Prompt = task.Prompt,
             Text = assistant.LastOrDefault(m => m.Texts.Count > 0) is { } answer ? string.Join("\n\n", answer.Texts) : null,
             Status = status,
@@ -53,6 +71,7 @@ internal sealed class ServerRun
             CacheWriteTokens = usage.CacheWrite,
             TotalTokens = usage.Total,
             Cost = usage.Cost,
+            WarmSessionCost = WarmSessionCost,
             Started = Started,
             Duration = Clock.Elapsed,
         };
@@ -62,12 +81,12 @@ internal sealed class ServerRun
     {
         if (Cancelled)
         {
-            return (DelegateStatus.Cancelled, DelegateFailureKind.Cancelled, "Stopped; the session was aborted.");
+            return (DelegateStatus.Cancelled, DelegateFailureKind.Cancelled, $"Stopped; the session was {StoppedAs}.");
         }
 
         if (TimedOut)
         {
-            const string error = "OpenCode did not finish in time; the session was aborted.";
+            var error = $"OpenCode did not finish in time; the session was {StoppedAs}.";
             var kind = LastRetry is null ? DelegateFailureKind.Timeout : FailureClassifier.Classify(null, LastRetry, null);
             return kind is DelegateFailureKind.Timeout or DelegateFailureKind.Unknown or DelegateFailureKind.ProviderError
                 ? (DelegateStatus.TimedOut, DelegateFailureKind.Timeout, error)
@@ -84,11 +103,16 @@ internal sealed class ServerRun
             return (DelegateStatus.Failed, failed.Kind, failed.Message);
         }
 
+        // As `opencode run` reports it: a rejected request fails the run, whatever the model said afterwards.
+        if (RejectedRequests.Classify(Rejected) is { } rejected)
+        {
+            return rejected;
+        }
+
         return assistant.Count == 0
             ? (DelegateStatus.Failed, DelegateFailureKind.NoOutput, "OpenCode finished without answering.")
-            : (DelegateStatus.Succeeded, DelegateFailureKind.None, null);
+            : assistant.All(m => m.Texts.All(string.IsNullOrWhiteSpace))
+                ? (DelegateStatus.Failed, DelegateFailureKind.NoOutput, "OpenCode finished without an answer: the model replied with no text.")
+                : (DelegateStatus.Succeeded, DelegateFailureKind.None, null);
     }
-
-    private static JsonElement Element(ServerMessage message, string name) =>
-        message.Info[name] is { } node ? JsonSerializer.SerializeToElement(node) : default;
 }

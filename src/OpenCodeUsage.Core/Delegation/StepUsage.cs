@@ -18,7 +18,8 @@ internal struct StepUsage
     public readonly long Total => Input + Output + Reasoning + CacheRead + CacheWrite;
 
     /// <summary>Adds a <c>tokens</c> object and <c>cost</c> number as OpenCode writes them on step-finish parts and assistant messages.</summary>
-    public void Add(JsonElement tokens, JsonElement cost)
+    /// <param name="outputExcludesReasoning">2.x tokens, which have no total: output never includes reasoning there.</param>
+    public void Add(JsonElement tokens, JsonElement cost, bool outputExcludesReasoning = false)
     {
         // The same normalisation as messages read from the database: old versions counted reasoning in output.
         var payload = new MessagePayload
@@ -28,6 +29,7 @@ internal struct StepUsage
             Reasoning = Number(tokens, "reasoning"),
             HasTotal = tokens.ValueKind == JsonValueKind.Object && tokens.TryGetProperty("total", out _),
             Total = Number(tokens, "total"),
+            OutputExcludesReasoning = outputExcludesReasoning,
         };
         if (tokens.ValueKind == JsonValueKind.Object && tokens.TryGetProperty("cache", out var cache))
         {

@@ -274,19 +274,28 @@ public sealed class InvokeOpenCodeDelegateTests
     }
 
     [Fact]
-    public void A_2x_server_stops_with_ServerGenerationUnsupported_naming_it()
+    public void A_2x_server_takes_the_tasks_through_its_api_routes_and_the_password_is_shown_nowhere()
     {
         using var server = new V2ServeMock();
         using var engine = new Engine(200);
-        var error = engine.RunExpectingTermination($$"""
+        var script = $$"""
             $credential = [pscredential]::new('opencode', (ConvertTo-SecureString '{{V2ServeMock.Password}}' -AsPlainText -Force))
             'one', 'two' | Invoke-OpenCodeDelegate -Fresh -Server '{{server.BaseUri}}' -Credential $credential -Directory /srv/project
-            """);
-        Assert.Equal("ServerGenerationUnsupported," + Cmdlet, error.FullyQualifiedErrorId);
-        Assert.Contains(server.BaseUri.ToString().TrimEnd('/'), error.Exception.Message, StringComparison.Ordinal);
-        Assert.Contains("2.x", error.Exception.Message, StringComparison.Ordinal);
-        Assert.Contains("1.x servers", error.Exception.Message, StringComparison.Ordinal);
-        // Only the generation was asked: no 1.x session route was tried on it.
-        Assert.DoesNotContain(server.Requests, r => r.Path.StartsWith("/session", StringComparison.Ordinal));
+            """;
+        engine.Run(script.Replace("-Directory /srv/project", "-Directory /srv/project -WhatIf", StringComparison.Ordinal));
+        Assert.Empty(engine.Errors);
+        Assert.Contains("OpenCode 2.x: POST /api/session; then POST /api/session/<id>/prompt", engine.Host.Text, StringComparison.Ordinal);
+        Assert.Empty(server.Sessions); // -WhatIf asked the generation only
+
+        var output = engine.Run(script + " -Verbose -Debug");
+        Assert.Empty(engine.Errors);
+        Assert.Equal(["Succeeded", "Succeeded"], output.Select(o => o.Properties["Status"].Value.ToString()));
+        Assert.Equal("Reply from the v2 mock to: two", output[1].Properties["Text"].Value);
+        Assert.Equal(V2ServeMock.StepCost, (decimal)output[0].Properties["Cost"].Value);
+        Assert.Equal(2, server.Sessions.Count);
+        Assert.DoesNotContain(server.Requests, r => r.Path.StartsWith("/session", StringComparison.Ordinal)); // no 1.x route
+        var everything = StreamScan.Of(engine, output);
+        Assert.DoesNotContain(V2ServeMock.Password, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("opencode:" + V2ServeMock.Password)), everything, StringComparison.Ordinal);
     }
 }

@@ -261,6 +261,11 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
             Assert.Equal(result.ForkedFrom, sessions[result.SessionId!].ForkOfId);
         }
 
+        // The warm session this server's first call made is paid for on that call's result, and only there.
+        Assert.True(sessions[first.ForkedFrom!].OwnCost > 0);
+        Assert.Equal(sessions[first.ForkedFrom!].OwnCost, first.WarmSessionCost);
+        Assert.Null(second.WarmSessionCost);
+
         using var wrong = new ServerDelegate(new ServerOptions { BaseUri = server.BaseUri, UserName = server.Username, Password = "not-the-password" },
             DelegateSandbox.Options(sandbox, log));
         var refused = await wrong.RunAsync(DelegateSandbox.Task(sandbox, "alpha", "never runs", fresh: true), CancellationToken.None);
