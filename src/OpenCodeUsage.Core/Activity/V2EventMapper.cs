@@ -17,15 +17,16 @@ internal sealed class V2EventMapper
     /// <summary>Steps open at once that are kept; past it the oldest is dropped (a stream that never ends its steps must not grow).</summary>
     internal const int MaxOpenSteps = 256;
 
-    /// <summary>Tool calls and texts kept per open step, and characters kept per text.</summary>
-    internal const int MaxStepItems = 512;
-
-    private const int MaxTextChars = 4096;
+    /// <summary>Tool calls and texts kept per open step; each text is kept as the snippet events carry (<see cref="PartPayload.Snippet"/>).</summary>
+    internal const int MaxStepItems = 256;
 
     private readonly Dictionary<string, OpenStep> _steps = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
+    private Queue<string> _order = new();
 
     public int OpenSteps => _steps.Count;
+
+    /// <summary>Step ids in the eviction order, ended ones included until the queue is compacted.</summary>
+    internal int QueuedSteps => _order.Count;
 
     public List<ServerEventMapper.Mapped> Map(string data)
     {
@@ -110,6 +111,11 @@ internal sealed class V2EventMapper
 
         step = new OpenStep(sessionId, messageId, at);
         _steps[messageId] = step;
+        if (_order.Count >= 2 * MaxOpenSteps)
+        {
+            _order = new Queue<string>(_order.Where(_steps.ContainsKey)); // ended steps leave the order here
+        }
+
         _order.Enqueue(messageId);
         while (_steps.Count > MaxOpenSteps && _order.TryDequeue(out var old))
         {
@@ -283,7 +289,7 @@ internal sealed class V2EventMapper
             var row = new JsonObject { ["type"] = "user", ["time"] = new JsonObject { ["created"] = at } };
             if (Data.TryGetProperty("prompt", out var p) && p.ValueKind == JsonValueKind.Object && Str(p, "text") is { } text)
             {
-                row["text"] = text.Length > MaxTextChars ? text[..MaxTextChars] : text;
+                row["text"] = PartPayload.Snippet(text);
             }
 
             return JsonSerializer.SerializeToUtf8Bytes(row);
@@ -415,12 +421,12 @@ internal sealed class V2EventMapper
 
         public void Text(string type, string id, string? text)
         {
-            if (text is null || _content.Count >= MaxStepItems)
+            if (PartPayload.Snippet(text) is not { } snippet || _content.Count >= MaxStepItems)
             {
                 return;
             }
 
-            _content.Add(new JsonObject { ["id"] = type + "_" + id, ["type"] = type, ["text"] = text.Length > MaxTextChars ? text[..MaxTextChars] : text });
+            _content.Add(new JsonObject { ["id"] = type + "_" + id, ["type"] = type, ["text"] = snippet });
         }
 
         public void Tool(string type, JsonElement data, long at)

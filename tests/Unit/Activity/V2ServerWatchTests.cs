@@ -152,6 +152,15 @@ public sealed class V2ServerWatchTests
         }
 
         Assert.Equal(V2EventMapper.MaxOpenSteps, mapper.OpenSteps);
+
+        // Steps that end are forgotten, however many a long watch sees.
+        for (var i = 0; i < V2EventMapper.MaxOpenSteps * 10; i++)
+        {
+            mapper.Map(new JsonObject { ["type"] = "session.step.started", ["data"] = Data("ses_y", T0, ("assistantMessageID", "end_" + i)) }.ToJsonString());
+            mapper.Map(new JsonObject { ["type"] = "session.step.ended", ["data"] = Data("ses_y", T0, ("assistantMessageID", "end_" + i), ("tokens", Tokens(1, 1))) }.ToJsonString());
+        }
+
+        Assert.InRange(mapper.QueuedSteps, 0, 2 * V2EventMapper.MaxOpenSteps);
     }
 
     [Fact]
