@@ -33,6 +33,7 @@
         'Get-OpenCodeQuestion'
         'Submit-OpenCodeAnswer'
         'Deny-OpenCodeQuestion'
+        'Get-OpenCodeService'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

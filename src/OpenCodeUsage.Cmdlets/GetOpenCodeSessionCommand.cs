@@ -38,6 +38,7 @@ public sealed class GetOpenCodeSessionCommand : OpenCodeDataCmdlet
 
     /// <summary>A running opencode serve (1.x or 2.x) whose word on each session's Status replaces what the data tells.</summary>
     [Parameter]
+    [ServiceArgument]
     public Uri? Server { get; set; }
 
     /// <summary>The server's Basic-auth credential (OPENCODE_SERVER_PASSWORD of this session when omitted).</summary>
@@ -88,7 +89,8 @@ public sealed class GetOpenCodeSessionCommand : OpenCodeDataCmdlet
     {
         try
         {
-            OpenCodeUsage.Server.ServerSessionStatus.ApplyAsync(sessions, server, Credential?.UserName, Credential?.GetNetworkCredential().Password,
+            var credential = ServiceAddress.CredentialFor(server, Credential);
+            OpenCodeUsage.Server.ServerSessionStatus.ApplyAsync(sessions, server, credential?.UserName, credential?.Password,
                 Environment, null, TimeProvider.System, CancellationToken).GetAwaiter().GetResult();
         }
         catch (OpenCodeUsageException ex) when (ex.ErrorId is not (OpenCodeUsage.Server.ServerErrors.UriInvalid or OpenCodeUsage.Server.ServerErrors.UriInsecure))

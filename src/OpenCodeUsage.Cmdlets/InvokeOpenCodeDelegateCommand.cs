@@ -78,6 +78,7 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
 
     /// <summary>A running opencode serve to delegate to instead of the local CLI.</summary>
     [Parameter(Mandatory = true, ParameterSetName = Remote)]
+    [ServiceArgument]
     [ValidateNotNull]
     public Uri? Server { get; set; }
 
@@ -178,12 +179,11 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
         }
     }
 
-    private ServerDelegate ServerRunner(DelegateOptions options) => new(new ServerOptions
+    private ServerDelegate ServerRunner(DelegateOptions options)
     {
-        BaseUri = Server!,
-        UserName = Credential?.UserName,
-        Password = Credential?.GetNetworkCredential().Password,
-    }, options);
+        var credential = ServiceAddress.CredentialFor(Server, Credential);
+        return new(new ServerOptions { BaseUri = Server!, UserName = credential?.UserName, Password = credential?.Password }, options);
+    }
 
     /// <summary>The task for this input, or null after writing why there is none (the other inputs still run).</summary>
     private DelegateTask? Plan()

@@ -15,12 +15,17 @@ public abstract class OpenCodeServerCmdlet : OpenCodeCmdlet
     // Core narrates its requests from whatever thread its awaits resume on; they are written here, after each call.
     private readonly ConcurrentQueue<string> _requests = new();
 
-    /// <summary>The address of the running server, e.g. http://127.0.0.1:4096; answering cmdlets take it from the piped request.</summary>
+    /// <summary>
+    /// The address of the running server, e.g. http://127.0.0.1:4096, or Get-OpenCodeService's output (its recorded
+    /// password is then used); answering cmdlets take it from the piped request, and a piped service binds by its Url.
+    /// </summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Url")]
+    [ServiceArgument]
     public Uri Server { get; set; } = null!;
 
     /// <summary>Basic auth: the server's OPENCODE_SERVER_PASSWORD (user opencode unless OPENCODE_SERVER_USERNAME says otherwise). Without it, OPENCODE_SERVER_PASSWORD of this session is used.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Credential]
     public PSCredential? Credential { get; set; }
 
@@ -49,7 +54,8 @@ public abstract class OpenCodeServerCmdlet : OpenCodeCmdlet
 
         try
         {
-            client = new PendingRequests(Server, Credential?.UserName, Credential?.GetNetworkCredential().Password, Environment,
+            var credential = ServiceAddress.CredentialFor(Server, Credential);
+            client = new PendingRequests(Server, credential?.UserName, credential?.Password, Environment,
                 new ActivityLog { Debug = _requests.Enqueue });
         }
         catch (OpenCodeUsageException ex)

@@ -34,15 +34,16 @@ public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? DataPath { get; set; }
 
-    /// <summary>A running `opencode serve` to follow through its event stream instead of the database.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ServerSet)]
+    /// <summary>A running `opencode serve` (1.x or 2.x) to follow through its event stream instead of the database; or Get-OpenCodeService's output.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ServerSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("Url")]
+    [ServiceArgument]
     [ValidateNotNull]
     public Uri? Server { get; set; }
 
-    /// <summary>The server's password (OPENCODE_SERVER_PASSWORD); the user name is usually opencode.</summary>
-    [Parameter(ParameterSetName = ServerSet)]
+    /// <summary>The server's password (OPENCODE_SERVER_PASSWORD); the user name is usually opencode. A piped service's binds by name.</summary>
+    [Parameter(ParameterSetName = ServerSet, ValueFromPipelineByPropertyName = true)]
     [Credential]
-    [ValidateNotNull]
     public PSCredential? Credential { get; set; }
 
     /// <summary>Also emit Text and Reasoning events with snippets of what was written.</summary>
@@ -126,7 +127,7 @@ public sealed class WatchOpenCodeActivityCommand : OpenCodeCmdlet
         {
             DataPaths = ResolvePaths(_input.DataPaths),
             Server = Server,
-            Credential = Credential?.GetNetworkCredential(),
+            Credential = ServiceAddress.CredentialFor(Server, Credential),
             IdleAfter = IdleAfter,
             PollInterval = PollInterval,
             Filter = new ActivityFilter

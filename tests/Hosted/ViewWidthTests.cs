@@ -35,6 +35,7 @@ public sealed class ViewWidthTests
             data.Add("BigPermission", BigPermission, width);
             data.Add("BigQuestion", BigQuestion, width);
             data.Add("BigAnswer", BigAnswer, width);
+            data.Add("BigService", BigService, width);
         }
 
         return data;
@@ -50,6 +51,7 @@ public sealed class ViewWidthTests
     private const string BigDelegate = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.DelegateResult'; Status = 'Succeeded'; Model = 'mock/mock-fast'; TotalTokens = 499999999995; Cost = [decimal]99999.99; Duration = [timespan]::FromSeconds(86399.9); Text = 'ok' }";
     private const string BigGo = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.GoQuota'; Window = 'Monthly'; PercentUsed = [decimal]99.5; Status = 'RateLimited'; ResetsAt = [datetimeoffset]'2026-11-27'; LocalCost = [decimal]99999.99; DollarsPerPercent = [decimal]99999.99; TimeToLimit = [timespan]::FromDays(99.9); Source = 'Cookie' }";
     private const string BigCredential = "[pscustomobject]@{ PSTypeName = 'OpenCodeUsage.Credential'; ProviderId = 'openrouter'; Type = 'WellKnown'; Role = 'Delegation, Tracking'; MaskedValue = 'sk-…1234'; Source = '/etc/x' }";
+    private const string BigService = "[OpenCodeUsage.OpenCodeService]@{ Url = 'http://127.0.0.1:65535/'; Version = '2.0.18'; Pid = 4194304; Running = $false; Generation = '2.x'; Path = '/s/service.json' }";
     private const string BigPermission = "[OpenCodeUsage.PermissionRequest]@{ Id = 'per_23811fb58001zQeg5WhSk6YHco'; SessionId = 'ses_de4d6b94cffeMgIE6P6gZr5nMb'; Permission = 'external_directory'; Patterns = @('/srv/data/*'); Server = 'http://127.0.0.1:4096/'; ServerGeneration = '1.x' }";
     private const string BigQuestion = "[OpenCodeUsage.QuestionRequest]@{ Id = 'que_23811fb58001zQeg5WhSk6YHco'; SessionId = 'ses_de4d6b94cffeMgIE6P6gZr5nMb'; Questions = @([OpenCodeUsage.QuestionItem]@{ Question = 'Which database?' }); Server = 'http://127.0.0.1:4096/'; ServerGeneration = '2.x' }";
     private const string BigAnswer = "[OpenCodeUsage.PendingAnswer]@{ RequestId = 'per_23811fb58001zQeg5WhSk6YHco'; SessionId = 'ses_de4d6b94cffeMgIE6P6gZr5nMb'; Answer = 'Always'; Detail = 'ok'; Server = 'http://127.0.0.1:4096/' }";
@@ -76,6 +78,7 @@ public sealed class ViewWidthTests
         ["Permission"] = ["Id", "Permission", "Patterns"],
         ["Question"] = ["Id", "Question"],
         ["Answer"] = ["RequestId", "Answer", "Detail"],
+        ["Service"] = ["Url", "Version", "Pid", "Running", "Gen", "Path"],
     };
 
     [Theory]

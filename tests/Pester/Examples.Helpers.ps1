@@ -11,7 +11,8 @@
 # hidden cookie prompt of Set-OpenCodeGoCookie is answered by $PSDefaultParameterValues (-Cookie), as a user would type it.
 # Watch-OpenCodeActivity -Server watches a fake `opencode serve` event stream on loopback (Examples.ServeFake.ps1), and
 # a stand-in Get-Credential answers with the fake's password, as a user would type it at the prompt. The permission and
-# question cmdlets ask the same fake, which also serves their 1.x routes.
+# question cmdlets ask the same fake, which also serves their 1.x routes. For Get-OpenCodeService the fake is registered
+# as the background service is, in the sandbox's ~/.local/state/opencode/service.json (its password in it, owner-only).
 
 # Examples that cannot run here, each with its reason (counted as skipped).
 $script:SkipRules = [ordered]@{
@@ -192,8 +193,9 @@ Import-Module '$Repo/artifacts/module/OpenCodeUsage' -ErrorAction Stop
 `$__go = if (`$$($Code -match 'Get-OpenCodeGoQuota|-IncludeGoQuota')) { Start-GoFake -Repo '$Repo' -Log '$goLog' -ApiKey '$($script:GoApiKey)' -Cookie '$($script:GoCookie)' }
 `$__goBaseUri = `$__go.BaseUri
 . '$PSScriptRoot/Examples.ServeFake.ps1'
-`$__serve = if (`$$($Code -match '-Server \$__serveBaseUri')) { Start-ServeFake -Log '$serveLog' -Password '$($script:ServePassword)' }
+`$__serve = if (`$$($Code -match '-Server \$__serveBaseUri|Get-OpenCodeService')) { Start-ServeFake -Log '$serveLog' -Password '$($script:ServePassword)' }
 `$__serveBaseUri = `$__serve.BaseUri
+if (`$$($Code -match 'Get-OpenCodeService')) { Register-ServeFake -BaseUri `$__serveBaseUri -Password '$($script:ServePassword)' }
 function Get-Credential([string] `$UserName) { [pscredential]::new(`$UserName, (ConvertTo-SecureString '$($script:ServePassword)' -AsPlainText -Force)) }
 if (`$__go) { `$PSDefaultParameterValues['Get-OpenCodeGoQuota:BaseUri'] = `$__goBaseUri; `$PSDefaultParameterValues['Export-OpenCodeMetrics:GoBaseUri'] = `$__goBaseUri }
 `$__output = @(. {

@@ -63,3 +63,14 @@ function Stop-ServeFake($Fake) {
     $Fake.Listener.Close()
     $Fake.Serve.Dispose()
 }
+
+# Registers the fake as OpenCode 2.x registers its background service: $HOME/.local/state/opencode/service.json
+# {id, version, url, pid, password}, owner-only; the pid is the example's own pwsh, so the service reads as running.
+function Register-ServeFake([string] $BaseUri, [string] $Password) {
+    $state = Join-Path $HOME '.local/state/opencode'
+    $null = New-Item -ItemType Directory -Force $state
+    $file = Join-Path $state 'service.json'
+    $json = [ordered]@{ id = 'f1e2d3c4-0000-4000-8000-000000000001'; version = '2.0.18'; url = $BaseUri; pid = $PID; password = $Password } | ConvertTo-Json -Compress
+    Set-Content -LiteralPath $file -Value $json -NoNewline
+    [IO.File]::SetUnixFileMode($file, [IO.UnixFileMode]'UserRead, UserWrite')
+}

@@ -34,6 +34,9 @@ internal sealed class LoopbackResponse
     /// <summary>After the body, this many spaces, made as they are sent (a huge reply the server never holds); chunked only.</summary>
     public long Filler { get; init; }
 
+    /// <summary>An event stream: chunks sent as they are added, chunked, until the collection is completed or the server stops.</summary>
+    public BlockingCollection<byte[]>? Stream { get; init; }
+
     public static LoopbackResponse Json(int status, string json, params (string Name, string Value)[] headers) => new()
     {
         Status = status,
@@ -212,6 +215,28 @@ internal sealed class LoopbackServer : IDisposable
             stream.Write(response.Body.AsSpan(0, Math.Min(16, response.Body.Length)));
             stream.Flush();
             _stop.Token.WaitHandle.WaitOne();
+            return;
+        }
+
+        if (response.Stream is { } events)
+        {
+            try
+            {
+                foreach (var chunk in events.GetConsumingEnumerable(_stop.Token))
+                {
+                    stream.Write(Encoding.ASCII.GetBytes($"{chunk.Length:X}\r\n"));
+                    stream.Write(chunk);
+                    stream.Write("\r\n"u8);
+                    stream.Flush();
+                }
+
+                stream.Write("0\r\n\r\n"u8);
+            }
+            catch (OperationCanceledException)
+            {
+                // The server is stopping.
+            }
+
             return;
         }
 

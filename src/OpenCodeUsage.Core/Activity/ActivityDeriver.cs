@@ -197,7 +197,7 @@ internal sealed partial class ActivityDeriver
             case ActivityKind.SessionIdle:
                 if (_idle.MarkIdle(sessionId))
                 {
-                    Add(kind, session, null, null, nowMs, Rank.Session);
+                    Add(kind, session, null, null, nowMs, Rank.Session, detail: detail);
                 }
 
                 return Flush(now, touch: false);

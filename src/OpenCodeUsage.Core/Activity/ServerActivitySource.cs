@@ -7,10 +7,11 @@ using OpenCodeUsage.Server;
 namespace OpenCodeUsage.Activity;
 
 /// <summary>
-/// Follows a running <c>opencode serve</c> through its event stream (<c>GET /global/event</c>, else
-/// <c>/event</c>), with Basic auth, reconnecting with exponential backoff. It sees what the database cannot:
-/// a session waiting for a permission or a question, and OpenCode's own busy, idle and retry states.
-/// The password is only ever put in the Authorization header.
+/// Follows a running <c>opencode serve</c> through its event stream, with Basic auth, reconnecting with exponential
+/// backoff: 1.x <c>GET /global/event</c> (else <c>/event</c>), read by <see cref="ServerEventMapper"/>; a server with
+/// neither that answers as 2.x (<see cref="ServerClient.IdentifyAsync"/>) <c>GET /api/event</c>, read by
+/// <see cref="V2EventMapper"/>. It sees what the database cannot: a session waiting for a permission or a question,
+/// and OpenCode's own busy, idle and retry states. The password is only ever put in the Authorization header.
 /// </summary>
 internal sealed class ServerActivitySource : IDisposable
 {
@@ -22,6 +23,8 @@ internal sealed class ServerActivitySource : IDisposable
     private readonly ActivityOptions _options;
     private readonly ActivityDeriver _deriver;
     private readonly HashSet<string> _looked = new(StringComparer.Ordinal);
+    private readonly V2EventMapper _v2 = new();
+    private ServerGeneration _generation = ServerGeneration.V1;
 
     /// <summary>The address rules and credentials are those of every server command (<see cref="ServerClient"/>).</summary>
     public ServerActivitySource(Uri server, ActivityOptions options, Func<string, string?> environment)
@@ -30,6 +33,9 @@ internal sealed class ServerActivitySource : IDisposable
         _options = options;
         _deriver = new ActivityDeriver(options.Filter, new IdleTracker(Timeout.InfiniteTimeSpan), null, _client.BaseUri.GetLeftPart(UriPartial.Authority));
     }
+
+    /// <summary>Lines of the event stream cut at the cap so far (a line that never ends costs a bounded buffer).</summary>
+    internal int LinesCut { get; private set; }
 
     /// <summary>The server's address without credentials: what messages may show.</summary>
     public string Display => _client.Display;
@@ -52,11 +58,13 @@ internal sealed class ServerActivitySource : IDisposable
                     continue;
                 }
 
-                if (response.StatusCode == HttpStatusCode.NotFound && (await _client.IdentifyAsync(cancellationToken).ConfigureAwait(false)).Generation == ServerGeneration.V2)
+                if (response.StatusCode == HttpStatusCode.NotFound && path == "event"
+                    && (await _client.IdentifyAsync(cancellationToken).ConfigureAwait(false)).Generation == ServerGeneration.V2)
                 {
-                    // 2.x renamed every event and moved the stream to /api/event; read as 1.x it would show nothing, silently.
-                    throw new OpenCodeUsageException(ServerErrors.GenerationUnsupported, FailureKind.InvalidArgument,
-                        $"'{Display}' is an OpenCode 2.x server; -Server follows the 1.x event stream only. Watch its database with -DataPath instead.", Display);
+                    // 2.x renamed every event and moved the stream to /api/event: its own mapper reads it.
+                    path = "api/event";
+                    _generation = ServerGeneration.V2;
+                    continue;
                 }
 
                 if (!response.IsSuccessStatusCode)
@@ -107,6 +115,7 @@ internal sealed class ServerActivitySource : IDisposable
         var lines = new BoundedLineReader(reader, SseParser.MaxEventChars + 16);
         var parser = new SseParser();
         var any = false;
+        var cutBefore = LinesCut;
         while (true)
         {
             using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -121,29 +130,40 @@ internal sealed class ServerActivitySource : IDisposable
                 return any; // silent too long: reconnect
             }
 
+            LinesCut = cutBefore + lines.LinesCut;
             if (line is null)
             {
                 return any;
             }
 
-            if (parser.Line(line) is not { } data || ServerEventMapper.Map(data) is not { } mapped)
+            if (parser.Line(line) is not { } data)
             {
                 continue;
             }
 
-            any = true;
-            foreach (var e in await HandleAsync(mapped, lookUp: true, cancellationToken).ConfigureAwait(false))
+            foreach (var mapped in Map(data))
             {
-                await writer.WriteAsync(WatchItem.Of(e), cancellationToken).ConfigureAwait(false);
+                any = true;
+                foreach (var e in await HandleAsync(mapped, lookUp: true, cancellationToken).ConfigureAwait(false))
+                {
+                    await writer.WriteAsync(WatchItem.Of(e), cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
 
+    /// <summary>One event's data, read by the mapper of the server's generation.</summary>
+    internal IReadOnlyList<ServerEventMapper.Mapped> Map(string data) =>
+        _generation == ServerGeneration.V2 ? _v2.Map(data) : ServerEventMapper.Map(data) is { } mapped ? [mapped] : [];
+
+    /// <summary>Reads the stream as a 2.x server's (tests that feed events by hand).</summary>
+    internal void AssumeV2() => _generation = ServerGeneration.V2;
+
     internal async Task<List<ActivityEvent>> HandleAsync(ServerEventMapper.Mapped mapped, bool lookUp, CancellationToken cancellationToken)
     {
-        var now = _options.Clock.GetUtcNow();
+        var now = mapped.At is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : _options.Clock.GetUtcNow();
         var sessions = mapped.Batch is { } b
-            ? b.Messages.Select(m => m.SessionId).Concat(b.Parts.Select(p => p.SessionId)).ToList()
+            ? b.Messages.Select(m => m.SessionId).Concat(b.Parts.Select(p => p.SessionId)).Concat(b.Steps.Select(r => r.SessionId)).ToList()
             : mapped.Signal is { } s ? [s.SessionId] : [];
         foreach (var session in sessions.Distinct())
         {
@@ -168,9 +188,14 @@ internal sealed class ServerActivitySource : IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            var reply = await _client.SendAsync(HttpMethod.Get, "session/" + Uri.EscapeDataString(sessionId),
-                directory is { Length: > 0 } && directory != "global" ? directory : null, null, timeout.Token).ConfigureAwait(false);
-            if (reply.Ok && reply.Body is { } body && ServerEventMapper.SessionOf(JsonSerializer.SerializeToElement(body)) is { } row)
+            var v2 = _generation == ServerGeneration.V2;
+            var reply = v2
+                ? await _client.SendAsync(HttpMethod.Get, "api/session/" + Uri.EscapeDataString(sessionId), null, null, timeout.Token).ConfigureAwait(false)
+                : await _client.SendAsync(HttpMethod.Get, "session/" + Uri.EscapeDataString(sessionId),
+                    directory is { Length: > 0 } && directory != "global" ? directory : null, null, timeout.Token).ConfigureAwait(false);
+            var info = v2 ? reply.Body?["data"] : reply.Body;
+            if (reply.Ok && info is not null
+                && (v2 ? V2EventMapper.SessionOf(JsonSerializer.SerializeToElement(info)) : ServerEventMapper.SessionOf(JsonSerializer.SerializeToElement(info))) is { } row)
             {
                 var batch = new ChangeBatch();
                 batch.UpdatedSessions.Add(row);

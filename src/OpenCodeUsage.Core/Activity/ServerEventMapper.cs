@@ -20,6 +20,9 @@ internal static class ServerEventMapper
 
         /// <summary>A session.error's failure, classified as a delegated run's would be.</summary>
         public DelegateFailureKind? Failure { get; init; }
+
+        /// <summary>When the server says the event happened (2.x events carry it), epoch ms; null for "when it arrived".</summary>
+        public long? At { get; init; }
     }
 
     public static Mapped? Map(string data)

@@ -24,6 +24,12 @@ public static class ServerErrors
     /// <summary>The server answered a request with an error (an unknown session or request, a bad body).</summary>
     public const string RequestFailed = "ServerRequestFailed";
 
-    /// <summary>The command does not speak the API of this server's generation.</summary>
-    public const string GenerationUnsupported = "ServerGenerationUnsupported";
+    /// <summary>No OpenCode background service registration (service.json) where it is looked for.</summary>
+    public const string ServiceNotFound = "ServiceNotFound";
+
+    /// <summary>A service registration that is not a regular file this user alone may change, or too large to be one.</summary>
+    public const string ServiceFileUntrusted = "ServiceFileUntrusted";
+
+    /// <summary>A service registration that is not what OpenCode writes (not JSON, no http(s) url, no pid) or cannot be read.</summary>
+    public const string ServiceFileInvalid = "ServiceFileInvalid";
 }

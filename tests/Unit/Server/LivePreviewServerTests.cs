@@ -58,6 +58,76 @@ public sealed class LivePreviewServerTests : IDisposable
         Assert.Equal(SessionStatus.Idle, session.Status);
     }
 
+    [SkippableFact]
+    public async Task The_real_preview_s_event_stream_is_watched_as_a_1x_server_s_is()
+    {
+        var binary = Path.Combine(RepoPaths.Root, ".tools", "lildax", "package", "bin", "lildax");
+        Skip.IfNot(File.Exists(binary), "the 2.0 preview is not installed; run tools/install-lildax.sh");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await using var sandbox = await OpenCodeSandbox.CreateAsync(new SandboxOptions { OutputDirectory = _dir, OpenCodeBinary = binary }, timeout.Token);
+        await using var server = await sandbox.StartServeAsync("alpha", "serve-preview-watch.out", timeout.Token);
+        var state = sandbox.Environment.TryGetValue("XDG_STATE_HOME", out var s) && s is not null ? s : Path.Combine(sandbox.HomeDirectory, ".local", "state");
+        var password = File.ReadAllText(Path.Combine(state, "opencode", "password")).Trim();
+
+        using var feed = OpenCodeUsage.Activity.ActivityFeed.Start(new OpenCodeUsage.Activity.ActivityOptions
+        {
+            Server = server.BaseUri,
+            Credential = new System.Net.NetworkCredential("opencode", password),
+        }, _ => null);
+        var events = new List<ActivityEvent>();
+        var said = new List<string>();
+        async Task<ActivityEvent> Next(Func<ActivityEvent, bool> match)
+        {
+            while (await feed.ReadAsync(timeout.Token) is { } item)
+            {
+                Assert.Null(item.Failure);
+                if ((item.Verbose ?? item.Warning) is { } text)
+                {
+                    said.Add(text);
+                }
+
+                if (item.Event is { } e)
+                {
+                    events.Add(e);
+                    if (match(e))
+                    {
+                        return e;
+                    }
+                }
+            }
+
+            throw new InvalidOperationException("the watch ended");
+        }
+
+        using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("opencode:" + password)));
+        // Connected first: what is published before the stream is open is not replayed.
+        while (!said.Any(t => t.Contains("api/event", StringComparison.Ordinal)))
+        {
+            var item = await feed.ReadAsync(timeout.Token);
+            if ((item?.Verbose ?? item?.Warning) is { } text)
+            {
+                said.Add(text);
+            }
+        }
+
+        var created = JsonNode.Parse(await Post(http, "api/session", new JsonObject
+        {
+            ["model"] = new JsonObject { ["id"] = "mock-fast", ["providerID"] = "mock" },
+            ["location"] = new JsonObject { ["directory"] = sandbox.ProjectDirectory("alpha") },
+        }, timeout.Token))!;
+        var id = (string)created["data"]!["id"]!;
+        await Post(http, $"api/session/{id}/prompt", new JsonObject { ["prompt"] = new JsonObject { ["text"] = "say hello in 3 words" } }, timeout.Token);
+
+        var step = await Next(e => e.Kind == ActivityKind.StepFinished && e.SessionId == id);
+        await Next(e => e.Kind is ActivityKind.MessageCompleted && e.SessionId == id);
+        Assert.Contains(events, e => e.Kind == ActivityKind.SessionCreated && e.SessionId == id);
+        Assert.Contains(events, e => e.Kind == ActivityKind.MessageStarted && e.SessionId == id);
+        Assert.True(step.InputTokens > 0 && step.OutputTokens > 0, $"{step.InputTokens} {step.OutputTokens}");
+        Assert.Equal("mock/mock-fast", step.Model);
+        Assert.DoesNotContain(said, t => t.Contains(password, StringComparison.Ordinal));
+    }
+
     private static async Task<string> Post(HttpClient http, string path, JsonObject body, CancellationToken ct)
     {
         using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
