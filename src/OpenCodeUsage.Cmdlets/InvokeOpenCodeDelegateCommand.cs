@@ -116,7 +116,23 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
         }
 
         // -WhatIf prints the description; -Confirm shows the warning text, so it says what will run too.
-        var description = _runner!.Describe(task);
+        string description;
+        try
+        {
+            description = _runner!.Describe(task);
+        }
+        catch (OpenCodeUsageException ex) when (ex.ErrorId == ErrorIds.OpenCodeVersionUnknown)
+        {
+            // The executable, not this input, is the trouble: every input would fail alike.
+            ThrowTerminatingError(ErrorRecords.From(ex));
+            return;
+        }
+        catch (OpenCodeUsageException ex)
+        {
+            WriteError(ErrorRecords.From(ex));
+            return;
+        }
+
         if (!ShouldProcess(description, $"Run OpenCode as follows?{System.Environment.NewLine}{description}", "Invoke-OpenCodeDelegate"))
         {
             return;

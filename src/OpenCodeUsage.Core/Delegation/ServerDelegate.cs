@@ -45,8 +45,9 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
                 : $"POST /session/{warm}/fork";
         var settings = string.Join(", ", new[] { ("model", task.Model), ("variant", task.Variant), ("agent", task.Agent) }
             .Where(s => s.Item2 is not null).Select(s => $"{s.Item1} {s.Item2}"));
-        return $"On the OpenCode server {BaseUri} for '{task.Directory}': {session}; then POST /session/<id>/prompt_async" +
-               (settings.Length > 0 ? $" ({settings})" : string.Empty) + $" with the prompt: {task.Prompt}";
+        // The task's title, as the CLI path shows it: the whole prompt could run to megabytes.
+        return $"On the OpenCode server {BaseUri} in '{task.Directory}', the task '{task.Title}': {session}; then POST /session/<id>/prompt_async" +
+               (settings.Length > 0 ? $" ({settings})" : string.Empty) + " with the prompt";
     }
 
     public async Task<DelegateResult> RunAsync(DelegateTask task, CancellationToken cancellationToken)
