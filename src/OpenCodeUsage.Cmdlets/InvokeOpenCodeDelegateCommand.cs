@@ -57,6 +57,10 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
     [ArgumentCompleter(typeof(AgentCompleter))]
     public string? Agent { get; set; }
 
+    /// <summary>The session's title; the prompt's first line by default.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Title { get; set; }
+
     /// <summary>Start a new session instead of forking the directory's warm session.</summary>
     [Parameter]
     public SwitchParameter Fresh { get; set; }
@@ -228,6 +232,7 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
                 Model = Model,
                 Variant = Variant,
                 Agent = Agent,
+                Title = Title,
                 Fresh = Fresh,
                 Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
             });

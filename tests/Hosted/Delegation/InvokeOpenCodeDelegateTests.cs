@@ -151,6 +151,11 @@ public sealed class InvokeOpenCodeDelegateTests
         Assert.All(lines, l => Assert.Contains("the task " + title, l, StringComparison.Ordinal));
         Assert.DoesNotContain("sk-secret-123", engine.Host.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("third", engine.Host.Text, StringComparison.Ordinal);
+
+        // -Title (also from a property) names the task instead.
+        engine.Run("[pscustomobject]@{ Prompt = $args[0]; Title = 'Parser refactor' } | Invoke-OpenCodeDelegate -Fresh -Directory $args[1] -OpenCodePath $args[2] -WhatIf",
+            prompt, fake.Project, fake.Executable);
+        Assert.Contains("the task 'Parser refactor' (OpenCode 1.18.33", engine.Host.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,7 +65,8 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
         Assert.Contains("--title", runner.Describe(DelegateSandbox.Task(sandbox, "beta", "x")), StringComparison.Ordinal); // -WhatIf shows the warm-up too
 
         var first = await runner.RunAsync(DelegateSandbox.Task(sandbox, "beta", "first task"), CancellationToken.None);
-        var second = await runner.RunAsync(DelegateSandbox.Task(sandbox, "beta", "second task"), CancellationToken.None);
+        var second = await runner.RunAsync(DelegateSandbox.Task(sandbox, "beta", "second task\nwith more lines") with { GivenTitle = "Second, titled" },
+            CancellationToken.None);
 
         Assert.True(first.Status == DelegateStatus.Succeeded, first.Error);
         Assert.True(second.Status == DelegateStatus.Succeeded, second.Error);
@@ -87,7 +88,7 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
         Assert.True(first.WarmSessionCost > 0);
         // Each fork has its task's title (1.18.33's run ignores --title with --fork: a private serve titles it).
         Assert.Equal("first task", sessions[first.SessionId!].Title);
-        Assert.Equal("second task", sessions[second.SessionId!].Title);
+        Assert.Equal("Second, titled", sessions[second.SessionId!].Title); // -Title wins over the first line
         Assert.DoesNotContain(log, l => l.StartsWith("WARNING:", StringComparison.Ordinal));
         foreach (var line in log.Where(l => l.StartsWith("Forked warm session", StringComparison.Ordinal) || l.StartsWith("Started a private", StringComparison.Ordinal)))
         {
