@@ -94,7 +94,7 @@ Invoke-OpenCodeDelegate "Model: mock/mock-fast`nfix it  now" -Directory $project
         $text | Should -BeLike "*serve --hostname 127.0.0.1 --port 0   (private, for POST /session/<warm session>/fork and PATCH /session/<fork> with the task's title; ended after)*"
         # The prompt goes on standard input, never on the command line.
         $text | Should -BeLike "*run --format json -m mock/mock-fast --session '<fork>'   (the prompt on standard input)*"
-        $text -split "`n" | Where-Object { $_ -like '*opencode*' } | Should -Not -BeLike '*fix it*'
+        $text -split "`n" | Where-Object { $_ -like '*--format json*' } | Should -Not -BeLike '*fix it*'
     }
 
     It 'binds prompts and settings from the pipeline and reports bad inputs without stopping' {
