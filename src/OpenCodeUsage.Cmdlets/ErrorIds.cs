@@ -21,4 +21,5 @@ internal static class ErrorIds
 
     /// <summary>Core's id for a missing OpenCode executable, which -WhatIf tolerates.</summary>
     public const string OpenCodeNotFound = nameof(OpenCodeNotFound);
+    public const string OpenCodeVersionUnknown = nameof(OpenCodeVersionUnknown);
 }

@@ -57,6 +57,10 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
     [ArgumentCompleter(typeof(AgentCompleter))]
     public string? Agent { get; set; }
 
+    /// <summary>The session's title; the prompt's first line by default.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Title { get; set; }
+
     /// <summary>Start a new session instead of forking the directory's warm session.</summary>
     [Parameter]
     public SwitchParameter Fresh { get; set; }
@@ -117,7 +121,23 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
         }
 
         // -WhatIf prints the description; -Confirm shows the warning text, so it says what will run too.
-        var description = _runner!.Describe(task);
+        string description;
+        try
+        {
+            description = _runner!.Describe(task);
+        }
+        catch (OpenCodeUsageException ex) when (ex.ErrorId == ErrorIds.OpenCodeVersionUnknown)
+        {
+            // The executable, not this input, is the trouble: every input would fail alike.
+            ThrowTerminatingError(ErrorRecords.From(ex));
+            return;
+        }
+        catch (OpenCodeUsageException ex)
+        {
+            WriteError(ErrorRecords.From(ex));
+            return;
+        }
+
         if (!ShouldProcess(description, $"Run OpenCode as follows?{System.Environment.NewLine}{description}", "Invoke-OpenCodeDelegate"))
         {
             return;
@@ -212,6 +232,7 @@ public sealed class InvokeOpenCodeDelegateCommand : OpenCodeCmdlet, IDisposable
                 Model = Model,
                 Variant = Variant,
                 Agent = Agent,
+                Title = Title,
                 Fresh = Fresh,
                 Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
             });

@@ -3,7 +3,7 @@
 # The sandbox is what a user's machine would hold: HOME, XDG_DATA_HOME with a copy of the sample data dir (plus an
 # OpenCode API key and an expired OAuth login in auth.json, which the sample lacks), XDG_CONFIG_HOME with the sample's
 # opencode.json (its prices), a working folder holding samples/ and a tasks.csv, and on PATH a fake `opencode` that
-# answers with a run the real OpenCode 1.18.33 printed (tests/data/delegate-1.18.33/success-smart.jsonl).
+# reports 1.18.33 to --version, has no serve, and answers with a run the real OpenCode 1.18.33 printed (tests/data/delegate-1.18.33/success-smart.jsonl).
 # Names the examples use for a user's own data are mapped onto the sample's ($NameMap). A watch ends after a few
 # seconds ($PSDefaultParameterValues) and sees one step written two seconds in, the way OpenCode writes it.
 # Get-OpenCodeGoQuota asks a fake of OpenCode's Go endpoints on loopback (Examples.GoFake.ps1), started in the example's
@@ -144,7 +144,8 @@ function New-ExampleSandbox([string] $Repo) {
     Copy-Item -Recurse "$Repo/samples/opencode-sample" "$($box.Work)/samples/opencode-sample"
     'Prompt', 'Summarise the sample', 'List the TODOs' | Set-Content "$($box.Work)/tasks.csv"
     $recording = "$Repo/tests/data/delegate-1.18.33/success-smart.jsonl"
-    Set-Content "$($box.Bin)/opencode" -Value "#!/bin/sh`ncat '$recording'`n" -NoNewline
+    # It says it is 1.18.33 (the flags of run depend on the generation) and has no serve (a fork keeps its title, with a warning).
+    Set-Content "$($box.Bin)/opencode" -Value "#!/bin/sh`ncase `"`$1`" in --version) echo 1.18.33; exit 0;; serve) echo 'the stand-in has no serve' >&2; exit 1;; esac`ncat '$recording'`n" -NoNewline
     if (-not $IsWindows) { chmod +x "$($box.Bin)/opencode" }
     $box
 }

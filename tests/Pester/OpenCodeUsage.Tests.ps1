@@ -89,9 +89,12 @@ Invoke-OpenCodeDelegate "Model: mock/mock-fast`nfix it  now" -Directory $project
         $text = & $pwshExe @pwshArgs -NoProfile -File $script "$repo/artifacts/module/OpenCodeUsage" $project $missing 2>&1 | Out-String
         $text | Should -BeLike '*What if:*'
         $text | Should -BeLike "*run --format json --title 'OpenCodeUsage warm session' -m mock/mock-fast*"
+        # The fork is made and titled by a private serve, then continued; without an OpenCode the 1.x form is shown, and said to be.
+        $text | Should -BeLike "*the task 'fix it  now' (no OpenCode found: shown as for OpenCode 1.x):*"
+        $text | Should -BeLike "*serve --hostname 127.0.0.1 --port 0   (private, for POST /session/<warm session>/fork and PATCH /session/<fork> with the task's title; ended after)*"
         # The prompt goes on standard input, never on the command line.
-        $text | Should -BeLike "*run --format json -m mock/mock-fast --session '<warm session>' --fork   (the prompt on standard input)*"
-        $text | Should -Not -BeLike '*fix it*'
+        $text | Should -BeLike "*run --format json -m mock/mock-fast --session '<fork>'   (the prompt on standard input)*"
+        $text -split "`n" | Where-Object { $_ -like '*--format json*' } | Should -Not -BeLike '*fix it*'
     }
 
     It 'binds prompts and settings from the pipeline and reports bad inputs without stopping' {

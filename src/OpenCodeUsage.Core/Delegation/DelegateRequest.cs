@@ -17,6 +17,9 @@ public sealed class DelegateRequest
     /// <summary>Wins over an Agent: directive.</summary>
     public string? Agent { get; init; }
 
+    /// <summary>The session's title; null for the prompt's first line.</summary>
+    public string? Title { get; init; }
+
     /// <summary>Start a new session instead of forking the directory's warm session.</summary>
     public bool Fresh { get; init; }
 

@@ -14,12 +14,16 @@ public sealed record DelegateTask
     public bool Fresh { get; init; }
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>The session's title: the prompt's first line that holds anything, at most 100 characters.</summary>
+    /// <summary>The title the caller gave (-Title); null for the prompt's first line.</summary>
+    public string? GivenTitle { get; init; }
+
+    /// <summary>The session's title: <see cref="GivenTitle"/>, else the prompt's; its first line that holds anything, at most 100 characters.</summary>
     public string Title
     {
         get
         {
-            var line = Prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? Prompt.Trim();
+            var text = GivenTitle ?? Prompt;
+            var line = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? text.Trim();
             return line.Length <= 100 ? line : line[..99] + "…";
         }
     }
@@ -59,6 +63,7 @@ public sealed record DelegateTask
             Model = model,
             Variant = Blank(request.Variant) ?? parsed.Variant,
             Agent = Blank(request.Agent) ?? parsed.Agent,
+            GivenTitle = Blank(request.Title),
             Fresh = request.Fresh,
             Timeout = request.Timeout,
         };

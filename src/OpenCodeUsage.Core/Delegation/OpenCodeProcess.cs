@@ -20,9 +20,13 @@ internal sealed record ProcessOutcome(
 
     public bool Exited => StartError is null && !TimedOut && !Cancelled;
 
-    /// <summary>OpenCode refused <c>--session</c> because the session does not exist (it printed no event first).</summary>
-    public bool SessionNotFound => Exited && ExitCode != 0 && Events.EventCount == 0
-                                   && Log.Notices.Any(n => n.Contains("Session not found", StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// OpenCode refused <c>--session</c> because the session does not exist: 1.x prints no event and says so in its
+    /// log; 2.x says so in its only event, an error (packages/cli/src/run/run.ts, reportRunError).
+    /// </summary>
+    public bool SessionNotFound => Exited && ExitCode != 0 && (
+        (Events.EventCount == 0 && Log.Notices.Any(n => n.Contains("Session not found", StringComparison.OrdinalIgnoreCase)))
+        || (Events.EventCount == 1 && Events.Errors is [{ Kind: DelegateFailureKind.SessionNotFound }]));
 }
 
 /// <summary>

@@ -55,7 +55,8 @@ public sealed class ServerDelegate : IDelegateRunner, IDisposable
             routes = $"(its generation is unknown: {ex.Message}) as OpenCode 1.x: {new V1SessionApi(_client).Describe(task, warm)}";
         }
 
-        return $"On the OpenCode server {BaseUri} for '{task.Directory}', {routes} with the prompt: {task.Prompt}";
+        // The task's title, as the CLI path shows it: the whole prompt could run to megabytes.
+        return $"On the OpenCode server {BaseUri} in '{task.Directory}', the task '{task.Title}': {routes} with the prompt";
     }
 
     public async Task<DelegateResult> RunAsync(DelegateTask task, CancellationToken cancellationToken)

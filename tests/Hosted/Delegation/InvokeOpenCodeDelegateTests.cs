@@ -29,15 +29,133 @@ public sealed class InvokeOpenCodeDelegateTests
         Assert.Empty(engine.Errors);
         var text = engine.Host.Text;
         Assert.Contains("What if:", text, StringComparison.Ordinal);
-        Assert.Contains($"In '{fake.Project}':", text, StringComparison.Ordinal);
-        // No warm session yet: the one that would be made is shown first, then the fork of it.
+        Assert.Contains($"In '{fake.Project}', the task 'fix it  now's' (OpenCode 1.18.33, the 1.x command line):", text, StringComparison.Ordinal);
+        // No warm session yet: the one that would be made is shown first, then the fork of it, made and titled by a
+        // private server, then the run that continues the fork.
         // The prompts go on standard input, never on the command line (where every user could read them).
         Assert.Contains($"{fake.Executable} --print-logs --log-level INFO run --format json --title 'OpenCodeUsage warm session' -m mock/mock-fast",
             text, StringComparison.Ordinal);
-        Assert.Contains($"{fake.Executable} --print-logs --log-level INFO run --format json -m mock/mock-fast --agent plan --session '<warm session>' --fork   (the prompt on standard input)",
+        Assert.Contains($"{fake.Executable} serve --hostname 127.0.0.1 --port 0   (private, for POST /session/<warm session>/fork and PATCH /session/<fork> with the task's title; ended after)",
+            text, StringComparison.Ordinal);
+        Assert.Contains($"{fake.Executable} --print-logs --log-level INFO run --format json -m mock/mock-fast --agent plan --session '<fork>'   (the prompt on standard input)",
             text, StringComparison.Ordinal);
         Assert.DoesNotContain("now''s", text, StringComparison.Ordinal);
         Assert.Empty(fake.Arguments);
+    }
+
+    [Fact]
+    public void A_2x_CLI_gets_the_2x_argument_vector_the_prompt_on_stdin_and_the_directory_as_its_working_directory()
+    {
+        if (!FakeOpenCode.Supported)
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode { Version = "2.0.12" };
+        using var engine = new Engine(200);
+        const string prompt = "first line of the task\nsay hello in 3 words\n--fork -m x/y";
+        engine.Run("Invoke-OpenCodeDelegate -Prompt $args[0] -Directory $args[1] -OpenCodePath $args[2] -Model mock/mock-smart -Variant high -Agent plan -WhatIf",
+            prompt, fake.Project, fake.Executable);
+        Assert.Empty(engine.Errors);
+        var text = engine.Host.Text;
+        Assert.Contains($"In '{fake.Project}', the task 'first line of the task' (OpenCode 2.0.12, the 2.x command line):", text, StringComparison.Ordinal);
+        Assert.Contains($"{fake.Executable} run --format json --title 'OpenCodeUsage warm session' -m mock/mock-smart   (the warm session", text, StringComparison.Ordinal);
+        Assert.Contains($"{fake.Executable} run --format json -m 'mock/mock-smart#high' --agent plan --session '<warm session>' --fork   (the prompt on standard input)",
+            text, StringComparison.Ordinal);
+        Assert.DoesNotContain("say hello", text, StringComparison.Ordinal);
+        Assert.Empty(fake.Arguments);
+
+        var output = engine.Run("Invoke-OpenCodeDelegate -Prompt $args[0] -Directory $args[1] -OpenCodePath $args[2] -Model mock/mock-smart -Variant high -Agent plan",
+            prompt, fake.Project, fake.Executable);
+        var result = Assert.Single(output);
+        Assert.Equal("Succeeded", result.Properties["Status"].Value.ToString());
+        var warm = (string)result.Properties["ForkedFrom"].Value;
+        Assert.NotNull(warm);
+        // Exactly these vectors: the variant on the model, no --variant, --dir, --log-level or --attach, and no serve.
+        Assert.Equal(
+            [
+                ["run", "--format", "json", "--title", "OpenCodeUsage warm session", "-m", "mock/mock-smart"],
+                ["run", "--format", "json", "-m", "mock/mock-smart#high", "--agent", "plan", "--session", warm, "--fork"],
+            ],
+            fake.Arguments);
+        Assert.Equal(["This session is the shared start of tasks delegated by OpenCodeUsage. Reply with OK.", prompt], fake.Prompts);
+        Assert.All(fake.WorkingDirectories, d => Assert.Equal(fake.Project, d));
+        Assert.All(fake.ProcessDirectories, d => Assert.Equal(fake.Project, d));
+    }
+
+    [Fact]
+    public void On_1x_without_a_server_to_title_the_fork_run_forks_it_and_says_the_title_stays()
+    {
+        if (!FakeOpenCode.Supported)
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode(); // 1.18.33, and its serve exits at once
+        using var engine = new Engine(200);
+        var output = engine.Run("Invoke-OpenCodeDelegate 'a task' -Directory $args[1] -OpenCodePath $args[0] 3>&1", fake.Executable, fake.Project);
+        var warning = Assert.Single(output, o => o.BaseObject is WarningRecord).BaseObject.ToString();
+        Assert.Contains("keeps OpenCode's fork title", warning, StringComparison.Ordinal);
+        Assert.Contains("the stand-in has no serve", warning, StringComparison.Ordinal);
+        var result = Assert.Single(output, o => o.BaseObject is not WarningRecord);
+        Assert.Equal("Succeeded", result.Properties["Status"].Value.ToString());
+        var warm = (string)result.Properties["ForkedFrom"].Value;
+        Assert.Equal(["--print-logs", "--log-level", "INFO", "run", "--format", "json", "--session", warm, "--fork"], fake.Arguments[^1]);
+    }
+
+    [Fact]
+    public void On_2x_a_variant_without_a_model_is_an_error_per_input_and_an_unreadable_version_stops_the_command()
+    {
+        if (!FakeOpenCode.Supported)
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode { Version = "2.0.12" };
+        using var engine = new Engine(200);
+        engine.Run("'one', 'two' | Invoke-OpenCodeDelegate -Variant high -Fresh -Directory $args[1] -OpenCodePath $args[0]",
+            fake.Executable, fake.Project);
+        Assert.Equal(["VariantNeedsModel," + Cmdlet, "VariantNeedsModel," + Cmdlet], engine.Errors.Select(e => e.FullyQualifiedErrorId));
+        Assert.Equal(ErrorCategory.InvalidArgument, engine.Errors[0].CategoryInfo.Category);
+        Assert.Empty(fake.Arguments);
+
+        using var preview = new FakeOpenCode { Version = "lildax vlocal" };
+        var error = engine.RunExpectingTermination("'one', 'two' | Invoke-OpenCodeDelegate -Fresh -Directory $args[1] -OpenCodePath $args[0] -WhatIf",
+            preview.Executable, preview.Project);
+        Assert.Equal("OpenCodeVersionUnknown," + Cmdlet, error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
+        Assert.Contains("'lildax vlocal'", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(preview.Arguments);
+    }
+
+    [Fact]
+    public void WhatIf_names_the_task_by_its_first_line_on_the_CLI_and_the_Server_path_alike()
+    {
+        if (!FakeOpenCode.Supported)
+        {
+            return;
+        }
+
+        using var fake = new FakeOpenCode();
+        using var engine = new Engine(400);
+        var first = "Refactor the parser " + new string('x', 120);
+        var prompt = "\n  " + first + "  \nsecond line with a token sk-secret-123\nthird";
+        engine.Run("""
+            Invoke-OpenCodeDelegate -Prompt $args[0] -Fresh -Directory $args[1] -OpenCodePath $args[2] -WhatIf
+            Invoke-OpenCodeDelegate -Prompt $args[0] -Fresh -Server http://127.0.0.1:9 -Directory /srv/p -WhatIf
+            """, prompt, fake.Project, fake.Executable);
+        Assert.Empty(engine.Errors);
+        var lines = engine.Host.Text.Split('\n').Where(l => l.StartsWith("What if:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        var title = "'" + first[..99] + "…'";
+        Assert.All(lines, l => Assert.Contains("the task " + title, l, StringComparison.Ordinal));
+        Assert.DoesNotContain("sk-secret-123", engine.Host.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("third", engine.Host.Text, StringComparison.Ordinal);
+
+        // -Title (also from a property) names the task instead.
+        engine.Run("[pscustomobject]@{ Prompt = $args[0]; Title = 'Parser refactor' } | Invoke-OpenCodeDelegate -Fresh -Directory $args[1] -OpenCodePath $args[2] -WhatIf",
+            prompt, fake.Project, fake.Executable);
+        Assert.Contains("the task 'Parser refactor' (OpenCode 1.18.33", engine.Host.Text, StringComparison.Ordinal);
     }
 
     [Fact]

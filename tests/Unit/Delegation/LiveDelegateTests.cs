@@ -65,7 +65,8 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
         Assert.Contains("--title", runner.Describe(DelegateSandbox.Task(sandbox, "beta", "x")), StringComparison.Ordinal); // -WhatIf shows the warm-up too
 
         var first = await runner.RunAsync(DelegateSandbox.Task(sandbox, "beta", "first task"), CancellationToken.None);
-        var second = await runner.RunAsync(DelegateSandbox.Task(sandbox, "beta", "second task"), CancellationToken.None);
+        var second = await runner.RunAsync(DelegateSandbox.Task(sandbox, "beta", "second task\nwith more lines") with { GivenTitle = "Second, titled" },
+            CancellationToken.None);
 
         Assert.True(first.Status == DelegateStatus.Succeeded, first.Error);
         Assert.True(second.Status == DelegateStatus.Succeeded, second.Error);
@@ -75,13 +76,27 @@ public sealed class LiveDelegateTests(DelegateSandbox live, ITestOutputHelper ou
         Assert.Equal(warm, store.Get(key));
         Assert.Single(log, l => l.StartsWith("Made warm session " + warm, StringComparison.Ordinal));
         Assert.Null(second.WarmSessionCost); // the warm session already existed
-        Assert.Contains($"--session {warm} --fork", runner.Describe(DelegateSandbox.Task(sandbox, "beta", "x")), StringComparison.Ordinal);
+        var described = runner.Describe(DelegateSandbox.Task(sandbox, "beta", "x"));
+        Assert.Contains($"POST /session/{warm}/fork and PATCH /session/<fork>", described, StringComparison.Ordinal);
+        Assert.Contains("--session '<fork>'   (the prompt on standard input)", described, StringComparison.Ordinal);
+        Assert.DoesNotContain("--fork", described, StringComparison.Ordinal);
 
         var sessions = DelegateSandbox.Sessions(sandbox);
         Assert.Equal(OpenCodeArguments.WarmTitle, sessions[warm].Title);
         Assert.Equal(2, sessions[warm].MessageCount); // the anchor stays small: tasks never run in it
         Assert.Equal(sessions[warm].OwnCost, first.WarmSessionCost); // reported on the result whose call made it
         Assert.True(first.WarmSessionCost > 0);
+        // Each fork has its task's title (1.18.33's run ignores --title with --fork: a private serve titles it).
+        Assert.Equal("first task", sessions[first.SessionId!].Title);
+        Assert.Equal("Second, titled", sessions[second.SessionId!].Title); // -Title wins over the first line
+        Assert.DoesNotContain(log, l => l.StartsWith("WARNING:", StringComparison.Ordinal));
+        foreach (var line in log.Where(l => l.StartsWith("Forked warm session", StringComparison.Ordinal) || l.StartsWith("Started a private", StringComparison.Ordinal)))
+        {
+            output.WriteLine(line);
+        }
+
+        output.WriteLine($"second task, fork and run: {second.Duration.TotalMilliseconds:0} ms");
+
         foreach (var result in new[] { first, second })
         {
             var session = sessions[result.SessionId!];

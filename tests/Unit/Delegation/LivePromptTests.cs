@@ -59,7 +59,10 @@ public sealed class LivePromptTests(DelegateSandbox live, ITestOutputHelper outp
     public void The_prompt_never_reaches_the_command_line()
     {
         var task = new DelegateTask { Prompt = "secret-prompt 3 words", Directory = "/p" };
-        Assert.DoesNotContain(OpenCodeArguments.ForTask(task, "ses_x"), a => a.Contains("secret-prompt", StringComparison.Ordinal));
+        foreach (var generation in new[] { CliGeneration.V1, CliGeneration.V2 })
+        {
+            Assert.DoesNotContain(OpenCodeArguments.ForTask(task, "ses_x", true, generation), a => a.Contains("secret-prompt", StringComparison.Ordinal));
+        }
     }
 
     private async Task<string> RunAsync(string prompt)
