@@ -43,27 +43,9 @@ internal sealed partial class ForkServer : IAsyncDisposable
     {
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         var marker = LeftoverProcesses.NewMarker();
-        var info = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = directory,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in OpenCodeArguments.ForForkServer())
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        environment.ApplyTo(info.Environment);
-        info.Environment["PWD"] = directory;
+        var info = OpenCodeProcess.StartInfo(program, OpenCodeArguments.ForForkServer(), directory, environment, marker);
         info.Environment["OPENCODE_SERVER_PASSWORD"] = password;
         info.Environment["OPENCODE_SERVER_USERNAME"] = ServerClient.DefaultUserName;
-        info.Environment[LeftoverProcesses.MarkerVariable] = marker;
 
         var startedUtc = DateTime.UtcNow;
         Process process;

@@ -139,12 +139,15 @@ internal static class OpenCodeProcess
         }
     }
 
-    private static ProcessStartInfo StartInfo(string program, IReadOnlyList<string> arguments, string directory, DelegateEnvironment environment,
-        string marker)
+    /// <summary>
+    /// How every OpenCode child starts (a run, the private fork server, the version question): redirected, no shell,
+    /// our environment; with a directory, OpenCode's project is that directory; with a marker, leftovers can be found.
+    /// </summary>
+    internal static ProcessStartInfo StartInfo(string program, IReadOnlyList<string> arguments, string? directory, DelegateEnvironment environment,
+        string? marker)
     {
         var info = new ProcessStartInfo(program)
         {
-            WorkingDirectory = directory,
             UseShellExecute = false,
             CreateNoWindow = true,
             RedirectStandardInput = true,
@@ -160,10 +163,19 @@ internal static class OpenCodeProcess
         }
 
         environment.ApplyTo(info.Environment);
-        // OpenCode takes its project from $PWD, not from its working directory; an inherited PWD (where pwsh
-        // started) would put the session in the wrong project.
-        info.Environment["PWD"] = directory;
-        info.Environment[LeftoverProcesses.MarkerVariable] = marker;
+        if (directory is not null)
+        {
+            info.WorkingDirectory = directory;
+            // OpenCode takes its project from $PWD, not from its working directory; an inherited PWD (where pwsh
+            // started) would put the session in the wrong project.
+            info.Environment["PWD"] = directory;
+        }
+
+        if (marker is not null)
+        {
+            info.Environment[LeftoverProcesses.MarkerVariable] = marker;
+        }
+
         return info;
     }
 

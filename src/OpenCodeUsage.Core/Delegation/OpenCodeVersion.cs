@@ -74,18 +74,7 @@ public sealed record OpenCodeVersion(string Reported, Version Number, CliGenerat
 
     private static (int? ExitCode, string Output) Ask(string program, DelegateEnvironment environment)
     {
-        var info = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            CreateNoWindow = true,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        info.ArgumentList.Add("--version");
-        environment.ApplyTo(info.Environment);
+        var info = OpenCodeProcess.StartInfo(program, ["--version"], null, environment, null);
         try
         {
             using var process = Process.Start(info) ?? throw new InvalidOperationException($"'{program}' did not start.");
