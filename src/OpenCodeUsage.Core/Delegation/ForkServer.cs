@@ -101,6 +101,16 @@ internal sealed partial class ForkServer : IAsyncDisposable
 
             if (first != address.Task)
             {
+                // It exited: what it said may still be in the pipe. Bounded, since a child of it could hold the pipe open.
+                try
+                {
+                    await pumps.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // What was read by then is what it said.
+                }
+
                 string said;
                 lock (stderr)
                 {
