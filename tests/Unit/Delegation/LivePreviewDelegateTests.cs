@@ -21,14 +21,9 @@ public sealed class LivePreviewDelegateTests(ITestOutputHelper output) : IDispos
     [SkippableFact]
     public async Task The_real_preview_runs_a_task_in_a_new_session_and_a_timeout_interrupts_it()
     {
-        var binary = Path.Combine(RepoPaths.Root, ".tools", "lildax", "package", "bin", "lildax");
-        Skip.IfNot(File.Exists(binary), "the 2.0 preview is not installed; run tools/install-lildax.sh");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await using var sandbox = await OpenCodeSandbox.CreateAsync(new SandboxOptions { OutputDirectory = _dir, OpenCodeBinary = binary }, timeout.Token);
-        await using var server = await sandbox.StartServeAsync("alpha", "serve-preview.out", timeout.Token);
-        // The preview ignores OPENCODE_SERVER_PASSWORD and keeps its own in $XDG_STATE_HOME/opencode/password.
-        var state = sandbox.Environment.TryGetValue("XDG_STATE_HOME", out var s) && s is not null ? s : Path.Combine(sandbox.HomeDirectory, ".local", "state");
-        var password = File.ReadAllText(Path.Combine(state, "opencode", "password")).Trim();
+        await using var preview = await LivePreview.StartAsync(_dir, "serve-preview.out", timeout.Token);
+        var (sandbox, server, password) = (preview.Sandbox, preview.Server, preview.Password);
         var log = new List<string>();
         var options = DelegateSandbox.Options(sandbox, log);
         using var remote = new ServerDelegate(new ServerOptions { BaseUri = server.BaseUri, Password = password, PollInterval = TimeSpan.FromMilliseconds(200) }, options);

@@ -21,14 +21,9 @@ public sealed class LivePreviewServerTests : IDisposable
     [SkippableFact]
     public async Task The_real_preview_is_told_2x_lists_its_pending_requests_and_reports_a_streaming_session_busy()
     {
-        var binary = Path.Combine(RepoPaths.Root, ".tools", "lildax", "package", "bin", "lildax");
-        Skip.IfNot(File.Exists(binary), "the 2.0 preview is not installed; run tools/install-lildax.sh");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await using var sandbox = await OpenCodeSandbox.CreateAsync(new SandboxOptions { OutputDirectory = _dir, OpenCodeBinary = binary }, timeout.Token);
-        await using var server = await sandbox.StartServeAsync("alpha", "serve-preview.out", timeout.Token);
-        // The preview ignores OPENCODE_SERVER_PASSWORD and keeps its own in $XDG_STATE_HOME/opencode/password.
-        var state = sandbox.Environment.TryGetValue("XDG_STATE_HOME", out var s) && s is not null ? s : Path.Combine(sandbox.HomeDirectory, ".local", "state");
-        var password = File.ReadAllText(Path.Combine(state, "opencode", "password")).Trim();
+        await using var preview = await LivePreview.StartAsync(_dir, "serve-preview.out", timeout.Token);
+        var (sandbox, server, password) = (preview.Sandbox, preview.Server, preview.Password);
 
         using var client = new ServerClient(server.BaseUri, null, password, _ => null);
         Assert.Equal(ServerGeneration.V2, (await client.IdentifyAsync(timeout.Token)).Generation);
@@ -61,13 +56,9 @@ public sealed class LivePreviewServerTests : IDisposable
     [SkippableFact]
     public async Task The_real_preview_s_event_stream_is_watched_as_a_1x_server_s_is()
     {
-        var binary = Path.Combine(RepoPaths.Root, ".tools", "lildax", "package", "bin", "lildax");
-        Skip.IfNot(File.Exists(binary), "the 2.0 preview is not installed; run tools/install-lildax.sh");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await using var sandbox = await OpenCodeSandbox.CreateAsync(new SandboxOptions { OutputDirectory = _dir, OpenCodeBinary = binary }, timeout.Token);
-        await using var server = await sandbox.StartServeAsync("alpha", "serve-preview-watch.out", timeout.Token);
-        var state = sandbox.Environment.TryGetValue("XDG_STATE_HOME", out var s) && s is not null ? s : Path.Combine(sandbox.HomeDirectory, ".local", "state");
-        var password = File.ReadAllText(Path.Combine(state, "opencode", "password")).Trim();
+        await using var preview = await LivePreview.StartAsync(_dir, "serve-preview-watch.out", timeout.Token);
+        var (sandbox, server, password) = (preview.Sandbox, preview.Server, preview.Password);
 
         using var feed = OpenCodeUsage.Activity.ActivityFeed.Start(new OpenCodeUsage.Activity.ActivityOptions
         {
