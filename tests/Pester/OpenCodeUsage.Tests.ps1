@@ -28,6 +28,20 @@ Describe 'Module' {
     It 'resolves its output types from scripts' {
         [OpenCodeUsage.Session].FullName | Should -Be 'OpenCodeUsage.Session'
     }
+
+    It 'reads with SQLite''s memory statistics off, which would serialise the parallel scan' {
+        # A setting for the whole process, made before SQLite's first use: only a fresh pwsh shows it.
+        $script = Join-Path $TestDrive memstatus.ps1
+        Set-Content $script -Value @'
+param($module, $data)
+Import-Module $module
+$null = Get-OpenCodeUsage -DataPath $data -NoCache -WarningAction SilentlyContinue
+$core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SQLitePCLRaw.core' } | Select-Object -First 1
+"highwater=$($core.GetType('SQLitePCL.raw')::sqlite3_memory_highwater(0))"
+'@
+        $text = & $pwshExe @pwshArgs -NoProfile -File $script "$repo/artifacts/module/OpenCodeUsage" $data 2>&1 | Out-String
+        $text.Trim() | Should -Be 'highwater=0'
+    }
 }
 
 Describe 'Get-OpenCodeSession' {

@@ -72,6 +72,7 @@ internal static class SqliteConnector
 
     private static SqliteConnection Open(string path, bool immutable)
     {
+        SqliteProcessSettings.EnsureApplied();
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = immutable ? new Uri(Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path,
