@@ -86,6 +86,18 @@ internal struct MessagePayload
     public static bool TryParse(ReadOnlySpan<byte> json, out MessagePayload payload, StringPool? strings = null, bool readIds = true)
     {
         payload = default;
+        if (MessageFieldScanner.TryRead(json, ref payload, strings, readIds))
+        {
+            return true;
+        }
+
+        return TryParseWithReader(json, out payload, strings, readIds);
+    }
+
+    /// <summary>The parse the quick scanner defers to, with Utf8JsonReader: the rules every reading follows.</summary>
+    internal static bool TryParseWithReader(ReadOnlySpan<byte> json, out MessagePayload payload, StringPool? strings = null, bool readIds = true)
+    {
+        payload = default;
         try
         {
             Parse(json, ref payload, strings, readIds);

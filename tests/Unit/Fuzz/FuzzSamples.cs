@@ -11,7 +11,7 @@ internal static class FuzzSamples
 
     public static IReadOnlyList<byte[]> Parts => LazyParts.Value;
 
-    private static readonly Lazy<List<byte[]>> LazyMessages = new(() => [.. Payloads("message"), .. Found("message-")]);
+    private static readonly Lazy<List<byte[]>> LazyMessages = new(() => [.. Payloads("message"), .. Payloads("session_message"), .. Found("message-")]);
 
     private static readonly Lazy<List<byte[]>> LazyParts = new(() => Payloads("part"));
 
@@ -63,7 +63,7 @@ internal static class FuzzSamples
             using var connection = new SqliteConnection($"Data Source={new Uri(db).AbsoluteUri}?immutable=1;Mode=ReadOnly;Pooling=False");
             connection.Open();
             using var command = connection.CreateCommand();
-            // A 2.x database (tests/data/v2) has no message or part table.
+            // A 2.x database (tests/data/v2) has no message or part table, a 1.x one no session_message rows.
             command.CommandText = $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'";
             if ((long)command.ExecuteScalar()! == 0)
             {

@@ -110,6 +110,24 @@ public sealed class ParserFuzzTests(ITestOutputHelper output) : IDisposable
             }
         });
 
+    [Fact]
+    public void The_quick_message_scanner_answers_only_where_Utf8JsonReader_reads_the_same() =>
+        Fuzz("message-scanner", FuzzSamples.Inputs(FuzzSamples.Messages), bytes =>
+        {
+            foreach (var (pooled, readIds) in new[] { (false, true), (true, false) })
+            {
+                var quick = default(MessagePayload);
+                if (!MessageFieldScanner.TryRead(bytes, ref quick, pooled ? new StringPool() : null, readIds))
+                {
+                    continue; // left to the reader, which MessagePayload.TryParse then asks
+                }
+
+                Assert.True(MessagePayload.TryParseWithReader(bytes, out var read, pooled ? new StringPool() : null, readIds),
+                    "the scanner read a message Utf8JsonReader refuses");
+                Assert.Equal(MessageOracle.Describe(read), MessageOracle.Describe(quick));
+            }
+        });
+
     /// <summary>Whether System.Text.Json can read every string and number of the document as .NET values.</summary>
     private static bool Readable(JsonElement element)
     {
