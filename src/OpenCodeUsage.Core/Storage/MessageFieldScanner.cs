@@ -42,49 +42,116 @@ internal ref struct MessageFieldScanner
         return scanner.ReadMessage(ref p, strings, readIds);
     }
 
+    // The objects whose members are read; every other value is skipped.
+    private enum Shape
+    {
+        Message,
+        Tokens,
+        Cache,
+        Time,
+        Error,
+        Model,
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadMessage(ref MessagePayload p, StringPool? strings, bool readIds)
     {
         SkipWhitespace();
-        if (Peek() != '{' || !OpenObject(out var done))
+        string? userModelId = null, userProviderId = null;
+        if (Peek() != '{' || !ReadObject(Shape.Message, ref p, ref userModelId, ref userProviderId, strings, readIds))
         {
             return false;
-        }
-
-        string? userModelId = null, userProviderId = null;
-        while (!done)
-        {
-            if (!ReadName(out var name))
-            {
-                return false;
-            }
-
-            var read = name.Length switch
-            {
-                2 when readIds && name.SequenceEqual("id"u8) => ReadKept(out p.Id, null),
-                4 when name.SequenceEqual("role"u8) => ReadRole(ref p),
-                4 when name.SequenceEqual("mode"u8) => ReadKept(out p.Mode, strings),
-                4 when name.SequenceEqual("cost"u8) => ReadCost(ref p),
-                4 when name.SequenceEqual("time"u8) => ReadTime(ref p),
-                5 when name.SequenceEqual("agent"u8) => ReadKept(out p.Agent, strings),
-                5 when name.SequenceEqual("error"u8) => ReadError(ref p, strings),
-                5 when name.SequenceEqual("model"u8) => ReadModel(ref userModelId, ref userProviderId, strings),
-                6 when name.SequenceEqual("finish"u8) => ReadKept(out p.Finish, strings),
-                6 when name.SequenceEqual("tokens"u8) => ReadTokens(ref p),
-                7 when name.SequenceEqual("modelID"u8) => ReadKept(out p.ModelId, strings),
-                9 when readIds && name.SequenceEqual("sessionID"u8) => ReadKept(out p.SessionId, null),
-                10 when name.SequenceEqual("providerID"u8) => ReadKept(out p.ProviderId, strings),
-                _ => SkipValue(),
-            };
-            if (!read || !NextMember(out done))
-            {
-                return false;
-            }
         }
 
         p.ModelId ??= userModelId;
         p.ProviderId ??= userProviderId;
         return true;
+    }
+
+    /// <summary>At '{': an object whose members <paramref name="shape"/> says how to read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool ReadObject(Shape shape, ref MessagePayload p, ref string? modelId, ref string? providerId, StringPool? strings, bool readIds)
+    {
+        if (!OpenObject(out var done))
+        {
+            return false;
+        }
+
+        while (!done)
+        {
+            if (!ReadName(out var name) || !ReadMember(shape, name, ref p, ref modelId, ref providerId, strings, readIds)
+                || !NextMember(out done))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>An object read as <paramref name="shape"/>; any other value is skipped, as in the parse.</summary>
+    private bool ReadNested(Shape shape, ref MessagePayload p, ref string? modelId, ref string? providerId, StringPool? strings) =>
+        Peek() == '{' ? ReadObject(shape, ref p, ref modelId, ref providerId, strings, readIds: false) : SkipValue();
+
+    /// <summary>One member's value, by the name it has in an object of this shape (the parse's rules, field by field).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool ReadMember(Shape shape, ReadOnlySpan<byte> name, ref MessagePayload p, ref string? modelId, ref string? providerId,
+        StringPool? strings, bool readIds)
+    {
+        switch (shape)
+        {
+            case Shape.Message:
+                return name.Length switch
+                {
+                    2 when readIds && name.SequenceEqual("id"u8) => ReadKept(out p.Id, null),
+                    4 when name.SequenceEqual("role"u8) => ReadRole(ref p),
+                    4 when name.SequenceEqual("mode"u8) => ReadKept(out p.Mode, strings),
+                    4 when name.SequenceEqual("cost"u8) => ReadCost(ref p),
+                    4 when name.SequenceEqual("time"u8) => ReadNested(Shape.Time, ref p, ref modelId, ref providerId, strings),
+                    5 when name.SequenceEqual("agent"u8) => ReadKept(out p.Agent, strings),
+                    5 when name.SequenceEqual("error"u8) => ReadNested(Shape.Error, ref p, ref modelId, ref providerId, strings),
+                    5 when name.SequenceEqual("model"u8) => ReadNested(Shape.Model, ref p, ref modelId, ref providerId, strings),
+                    6 when name.SequenceEqual("finish"u8) => ReadKept(out p.Finish, strings),
+                    6 when name.SequenceEqual("tokens"u8) => ReadTokens(ref p, ref modelId, ref providerId, strings),
+                    7 when name.SequenceEqual("modelID"u8) => ReadKept(out p.ModelId, strings),
+                    9 when readIds && name.SequenceEqual("sessionID"u8) => ReadKept(out p.SessionId, null),
+                    10 when name.SequenceEqual("providerID"u8) => ReadKept(out p.ProviderId, strings),
+                    _ => SkipValue(),
+                };
+            case Shape.Tokens:
+                return name.SequenceEqual("input"u8) ? ReadLong(out p.Input, out _)
+                    : name.SequenceEqual("output"u8) ? ReadLong(out p.Output, out _)
+                    : name.SequenceEqual("reasoning"u8) ? ReadLong(out p.Reasoning, out _)
+                    : name.SequenceEqual("total"u8) ? ReadLong(out p.Total, out p.HasTotal)
+                    : name.SequenceEqual("cache"u8) ? ReadNested(Shape.Cache, ref p, ref modelId, ref providerId, strings)
+                    : SkipValue();
+            case Shape.Cache:
+                return name.SequenceEqual("read"u8) ? ReadLong(out p.CacheRead, out _)
+                    : name.SequenceEqual("write"u8) ? ReadLong(out p.CacheWrite, out _)
+                    : SkipValue();
+            case Shape.Time:
+                return name.SequenceEqual("created"u8) ? ReadLong(out p.Created, out _)
+                    : name.SequenceEqual("completed"u8) ? ReadLong(out p.Completed, out _)
+                    : SkipValue();
+            case Shape.Error:
+                return name.SequenceEqual("name"u8) ? ReadKept(out p.ErrorName, strings) : SkipValue();
+            default:
+                // 1.x user messages name their model as {providerID, modelID}; 2.x rows of every kind as {id, providerID}.
+                return name.SequenceEqual("modelID"u8) || name.SequenceEqual("id"u8) ? ReadKept(out modelId, strings)
+                    : name.SequenceEqual("providerID"u8) ? ReadKept(out providerId, strings)
+                    : SkipValue();
+        }
+    }
+
+    private bool ReadTokens(ref MessagePayload p, ref string? modelId, ref string? providerId, StringPool? strings)
+    {
+        if (Peek() != '{')
+        {
+            return SkipValue();
+        }
+
+        p.HasTokens = true; // an object, even an empty one: as in the parse
+        return ReadObject(Shape.Tokens, ref p, ref modelId, ref providerId, strings, readIds: false);
     }
 
     private bool ReadRole(ref MessagePayload p)
@@ -122,184 +189,6 @@ internal ref struct MessageFieldScanner
         }
 
         p.Cost = cost;
-        return true;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ReadTokens(ref MessagePayload p)
-    {
-        if (Peek() != '{')
-        {
-            return SkipValue();
-        }
-
-        if (!OpenObject(out var done))
-        {
-            return false;
-        }
-
-        p.HasTokens = true;
-        while (!done)
-        {
-            if (!ReadName(out var name))
-            {
-                return false;
-            }
-
-            bool read;
-            if (name.SequenceEqual("input"u8))
-            {
-                read = ReadLong(out p.Input, out _);
-            }
-            else if (name.SequenceEqual("output"u8))
-            {
-                read = ReadLong(out p.Output, out _);
-            }
-            else if (name.SequenceEqual("reasoning"u8))
-            {
-                read = ReadLong(out p.Reasoning, out _);
-            }
-            else if (name.SequenceEqual("total"u8))
-            {
-                read = ReadLong(out p.Total, out p.HasTotal);
-            }
-            else if (name.SequenceEqual("cache"u8))
-            {
-                read = ReadCache(ref p);
-            }
-            else
-            {
-                read = SkipValue();
-            }
-
-            if (!read || !NextMember(out done))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private bool ReadCache(ref MessagePayload p)
-    {
-        if (Peek() != '{')
-        {
-            return SkipValue();
-        }
-
-        if (!OpenObject(out var done))
-        {
-            return false;
-        }
-
-        while (!done)
-        {
-            if (!ReadName(out var name))
-            {
-                return false;
-            }
-
-            var read = name.SequenceEqual("read"u8) ? ReadLong(out p.CacheRead, out _)
-                : name.SequenceEqual("write"u8) ? ReadLong(out p.CacheWrite, out _)
-                : SkipValue();
-            if (!read || !NextMember(out done))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private bool ReadTime(ref MessagePayload p)
-    {
-        if (Peek() != '{')
-        {
-            return SkipValue();
-        }
-
-        if (!OpenObject(out var done))
-        {
-            return false;
-        }
-
-        while (!done)
-        {
-            if (!ReadName(out var name))
-            {
-                return false;
-            }
-
-            var read = name.SequenceEqual("created"u8) ? ReadLong(out p.Created, out _)
-                : name.SequenceEqual("completed"u8) ? ReadLong(out p.Completed, out _)
-                : SkipValue();
-            if (!read || !NextMember(out done))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private bool ReadError(ref MessagePayload p, StringPool? strings)
-    {
-        if (Peek() != '{')
-        {
-            return SkipValue();
-        }
-
-        if (!OpenObject(out var done))
-        {
-            return false;
-        }
-
-        while (!done)
-        {
-            if (!ReadName(out var name))
-            {
-                return false;
-            }
-
-            var read = name.SequenceEqual("name"u8) ? ReadKept(out p.ErrorName, strings) : SkipValue();
-            if (!read || !NextMember(out done))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private bool ReadModel(ref string? modelId, ref string? providerId, StringPool? strings)
-    {
-        if (Peek() != '{')
-        {
-            return SkipValue();
-        }
-
-        if (!OpenObject(out var done))
-        {
-            return false;
-        }
-
-        while (!done)
-        {
-            if (!ReadName(out var name))
-            {
-                return false;
-            }
-
-            var read = name.SequenceEqual("modelID"u8) || name.SequenceEqual("id"u8) ? ReadKept(out modelId, strings)
-                : name.SequenceEqual("providerID"u8) ? ReadKept(out providerId, strings)
-                : SkipValue();
-            if (!read || !NextMember(out done))
-            {
-                return false;
-            }
-        }
-
         return true;
     }
 

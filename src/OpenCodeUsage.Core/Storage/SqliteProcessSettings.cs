@@ -8,10 +8,8 @@ namespace OpenCodeUsage.Storage;
 /// </summary>
 internal static class SqliteProcessSettings
 {
+    // SQLite answers SQLITE_MISUSE where it had started before this (nothing changes then); either way, once.
     private static readonly Lazy<int> Applied = new(Apply, LazyThreadSafetyMode.ExecutionAndPublication);
-
-    /// <summary>SQLite's answer to the settings: SQLITE_OK, or SQLITE_MISUSE when SQLite had started before (then nothing changed).</summary>
-    public static int Result => Applied.Value;
 
     public static void EnsureApplied() => _ = Applied.Value;
 
