@@ -40,7 +40,19 @@ internal static class Modes
             jitLog.Save(args.Path("jit-log"));
         }
 
+        if (jitLog is not null)
+        {
+            jitLog.Recording = true;
+        }
+
         Measure(engine, "ours.insession.usage_cold", runs, Commands.DailyUsage(data, noCache));
+        if (jitLog is not null)
+        {
+            // What the runtime compiles while the cold calls repeat: tier-1 and PGO recompiles, on a core the scan wanted.
+            jitLog.Recording = false;
+            jitLog.Save(args.Path("jit-log") + ".cold");
+        }
+
         engine.Run(Commands.DailyUsage(data, noCache: false)); // fills whatever cache the module keeps
         Measure(engine, "ours.insession.usage_warm", runs, Commands.DailyUsage(data, noCache: false));
         if (args.OptionalPath("append") is { } database)
@@ -79,7 +91,9 @@ internal static class Modes
             "session" => Commands.Sessions(data),
             _ => throw new ArgumentException("--command must be usage-cold, usage, usage-model or session"),
         };
+        using var jitLog = args.Optional("jit-log") is null ? null : new JitLog { Recording = true };
         var run = engine.Run(build);
+        jitLog?.Save(args.Path("jit-log"));
         new Sample($"ours.e2e.{command}.import", import.Ms, CpuMs: import.CpuMs).Print();
         new Sample($"ours.e2e.{command}.command", run.Ms, run.RssMb, run.ManagedMb, $"{run.Output.Count} rows", run.CpuMs, run.JitMs, run.JitMethods).Print();
         return 0;

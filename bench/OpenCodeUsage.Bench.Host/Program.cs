@@ -3,7 +3,7 @@ using OpenCodeUsage.Bench.Host;
 // Modes (bench/run.sh drives them; every measurement is one JSON line on stdout):
 //   import    --module <psd1>                             Import-Module in this fresh process
 //   insession --module <psd1> --data <dir> [--runs N] [--expected <json>] [--append <db>] [--jit-log <file>]
-//   e2e       --module <psd1> --data <dir> --command usage-cold|usage|usage-model|session
+//   e2e       --module <psd1> --data <dir> --command usage-cold|usage|usage-model|session [--jit-log <file>]
 //   report    --results <jsonl> --size S|M|L             the table, as Markdown
 try
 {
