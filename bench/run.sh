@@ -155,7 +155,7 @@ repeat "$RUNS" measure ours.e2e.usage "$RESULTS" "$HOST" e2e --module "$MODULE" 
 # Another question than the one asked last: each run follows a process that asked the daily one, with the saved
 # reports (which keep several questions) removed before it, so what the cache holds is the digest and the daily
 # report, never the report asked for.
-forget_reports() { find "$OPENCODEUSAGE_CACHE_DIR" -name reports.json -delete 2>/dev/null || true; }
+forget_reports() { find "$OPENCODEUSAGE_CACHE_DIR" \( -name reports.bin -o -name reports.json \) -delete 2>/dev/null || true; }
 for ((i = 0; i < RUNS; i++)); do
   forget_reports
   "$HOST" e2e --module "$MODULE" --data "$DATA/opencode" --command usage >/dev/null 2>&1 || true

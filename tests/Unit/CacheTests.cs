@@ -396,7 +396,7 @@ public sealed class CacheTests : IDisposable
     {
         var first = Text(RememberedReport());
         SavedReports.Flush();
-        var saved = Path.Combine(_cacheDir, "reports.json");
+        var saved = Path.Combine(_cacheDir, SavedReports.FileName);
         Assert.True(File.Exists(saved));
         Assert.Contains("GroupBy=[Day,Model,]", File.ReadAllText(saved));
 
@@ -422,7 +422,7 @@ public sealed class CacheTests : IDisposable
     {
         var expected = Text(RememberedReport());
         SavedReports.Flush();
-        var saved = Path.Combine(_cacheDir, "reports.json");
+        var saved = Path.Combine(_cacheDir, SavedReports.FileName);
         foreach (var damage in new[] { "not json", "{\"Build\":\"another build\",\"Entries\":[]}", "{\"Build\":null}", "[1,2" })
         {
             File.WriteAllText(saved, damage);

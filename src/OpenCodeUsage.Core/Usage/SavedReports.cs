@@ -1,7 +1,6 @@
 using OpenCodeUsage.IO;
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text;
 
 namespace OpenCodeUsage.Usage;
 
@@ -11,18 +10,21 @@ namespace OpenCodeUsage.Usage;
 /// carry every file's stamp, so a changed file never matches; the file names the module build that wrote it,
 /// and any other build, a damaged file or one of another shape is ignored and replaced. The file is owner-only and
 /// begins with an HMAC of the rest under the user's <see cref="MacKey"/>: one changed by anyone else, or that another
-/// user owns or may write, is ignored the same way.
+/// user owns or may write, is ignored the same way. Each entry's rows stay bytes until its key is asked for
+/// (<see cref="SavedReportLayout"/>): finding that a question was never asked reads no row.
 /// </summary>
 internal static class SavedReports
 {
     /// <summary>Large reports (a row per session of a big database) are cheaper to recompute than to parse.</summary>
     public const int MaxRows = 5_000;
 
-    private const string FileName = "reports.json";
+    internal const string FileName = "reports.bin";
+    private const string FormerFileName = "reports.json"; // this module's JSON form of the same, before reports.bin
+    private static readonly byte[] Magic = "OCUREPTS"u8.ToArray();
     private static readonly string Build = typeof(SavedReports).Assembly.ManifestModule.ModuleVersionId.ToString("N");
     private static readonly object Gate = new();
     private static string? s_loadedFrom;
-    private static List<SavedReport> s_entries = [];
+    private static List<SavedEntry> s_entries = [];
     private static Task s_saving = Task.CompletedTask;
 
     static SavedReports()
@@ -35,7 +37,22 @@ internal static class SavedReports
         lock (Gate)
         {
             EnsureLoaded(directory);
-            return s_entries.FirstOrDefault(e => e.Key == key);
+            var entry = s_entries.FirstOrDefault(e => e.Key == key);
+            if (entry is null || entry.Report is not null)
+            {
+                return entry?.Report;
+            }
+
+            try
+            {
+                return entry.Report = SavedReportLayout.ReadBody(key, entry.Body);
+            }
+            catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or ArgumentException or OverflowException)
+            {
+                // Signed by this build yet unreadable cannot happen short of a bug: answer afresh, and replace it then.
+                s_entries.Remove(entry);
+                return null;
+            }
         }
     }
 
@@ -46,11 +63,12 @@ internal static class SavedReports
             return;
         }
 
-        List<SavedReport> snapshot;
+        var entry = new SavedEntry(report.Key, SavedReportLayout.WriteBody(report)) { Report = report };
+        List<SavedEntry> snapshot;
         lock (Gate)
         {
             EnsureLoaded(directory);
-            s_entries = [report, .. s_entries.Where(e => e.Key != report.Key).Take(capacity - 1)];
+            s_entries = [entry, .. s_entries.Where(e => e.Key != report.Key).Take(capacity - 1)];
             snapshot = s_entries;
             if (!s_saving.IsCompleted)
             {
@@ -103,19 +121,34 @@ internal static class SavedReports
                 return;
             }
 
-            var file = JsonSerializer.Deserialize(signed.AsSpan(MacKey.Length), SavedReportsJson.Default.SavedReportFile);
-            if (file is { Build: var build, Entries: { } entries } && build == Build)
+            using var reader = new BinaryReader(new MemoryStream(signed, MacKey.Length, signed.Length - MacKey.Length, writable: false), Encoding.UTF8);
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic) || reader.ReadString() != Build)
             {
-                s_entries = entries.Where(e => e is { Key: not null, Rows: not null, Warnings: not null }).ToList();
+                return;
             }
+
+            var entries = new List<SavedEntry>();
+            for (var count = reader.ReadInt32(); count > 0; count--)
+            {
+                var entryKey = reader.ReadString();
+                var length = reader.ReadInt32();
+                if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
+                {
+                    return;
+                }
+
+                entries.Add(new SavedEntry(entryKey, reader.ReadBytes(length)));
+            }
+
+            s_entries = entries;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
             // No file, or one we cannot use: start empty; the next save replaces it.
         }
     }
 
-    private static void Save(string directory, List<SavedReport> entries)
+    private static void Save(string directory, List<SavedEntry> entries)
     {
         try
         {
@@ -124,12 +157,28 @@ internal static class SavedReports
                 return;
             }
 
-            var json = JsonSerializer.SerializeToUtf8Bytes(new SavedReportFile { Build = Build, Entries = entries }, SavedReportsJson.Default.SavedReportFile);
+            using var payload = new MemoryStream();
+            using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+            {
+                w.Write(Magic);
+                w.Write(Build);
+                w.Write(entries.Count);
+                foreach (var entry in entries)
+                {
+                    w.Write(entry.Key);
+                    w.Write(entry.Body.Length);
+                    w.Write(entry.Body);
+                }
+            }
+
+            var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length).ToArray();
             PrivateFile.Write(Path.Combine(directory, FileName), stream =>
             {
-                stream.Write(MacKey.Sign(key, json));
-                stream.Write(json);
+                stream.Write(MacKey.Sign(key, bytes));
+                stream.Write(bytes);
             });
+            // What an earlier build of the module kept: never read again, so not left behind.
+            File.Delete(Path.Combine(directory, FormerFileName));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -145,14 +194,10 @@ internal sealed class SavedReport
     public required List<string> Warnings { get; init; }
 }
 
-internal sealed class SavedReportFile
+/// <summary>One saved report as the file holds it; <see cref="Report"/> once read (or when kept by this process).</summary>
+internal sealed class SavedEntry(string key, byte[] body)
 {
-    public string? Build { get; init; }
-    public List<SavedReport>? Entries { get; init; }
-}
-
-[JsonSerializable(typeof(SavedReportFile))]
-[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Default)]
-internal sealed partial class SavedReportsJson : JsonSerializerContext
-{
+    public string Key { get; } = key;
+    public byte[] Body { get; } = body;
+    public SavedReport? Report { get; set; }
 }

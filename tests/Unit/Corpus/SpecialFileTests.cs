@@ -112,7 +112,7 @@ public sealed class SpecialFileTests : IDisposable
     {
         Skip.IfNot(OperatingSystem.IsLinux());
         var cache = Path.Combine(_dir, "reports");
-        MakeFifo(Path.Combine("reports", "reports.json"));
+        MakeFifo(Path.Combine("reports", SavedReports.FileName));
         SavedReports.ForgetMemory();
         Assert.Null(Bounded.Run(() => SavedReports.Find(cache, "any")));
     }

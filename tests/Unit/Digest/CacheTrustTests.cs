@@ -53,7 +53,7 @@ public sealed class CacheTrustTests : IDisposable
 
         Assert.Equal(OwnerOnly | UnixFileMode.UserExecute, File.GetUnixFileMode(CacheDir));
         Assert.All(Directory.EnumerateFiles(CacheDir), f => Assert.Equal(OwnerOnly, File.GetUnixFileMode(f)));
-        Assert.Contains(Directory.EnumerateFiles(CacheDir), f => Path.GetFileName(f) == "reports.json");
+        Assert.Contains(Directory.EnumerateFiles(CacheDir), f => Path.GetFileName(f) == SavedReports.FileName);
         SavedReports.ForgetMemory();
     }
 
@@ -113,6 +113,29 @@ public sealed class CacheTrustTests : IDisposable
     }
 
     [Fact]
+    public void Saving_reports_removes_the_json_file_an_earlier_build_kept()
+    {
+        SavedReports.ForgetMemory();
+        try
+        {
+            Directory.CreateDirectory(CacheDir);
+            var former = Path.Combine(CacheDir, "reports.json");
+            File.WriteAllText(former, "{\"Build\":\"an earlier build\",\"Entries\":[]}");
+            SavedReports.Keep(CacheDir, new SavedReport { Key = "the key", Rows = [], Warnings = [] }, 4);
+            SavedReports.Flush();
+
+            Assert.False(File.Exists(former));
+            Assert.True(File.Exists(Path.Combine(CacheDir, SavedReports.FileName)));
+            SavedReports.ForgetMemory();
+            Assert.NotNull(SavedReports.Find(CacheDir, "the key"));
+        }
+        finally
+        {
+            SavedReports.ForgetMemory();
+        }
+    }
+
+    [Fact]
     public void A_changed_reports_file_is_not_read()
     {
         SavedReports.ForgetMemory();
@@ -120,7 +143,7 @@ public sealed class CacheTrustTests : IDisposable
         {
             SavedReports.Keep(CacheDir, new SavedReport { Key = "the key", Rows = [], Warnings = ["original"] }, 4);
             SavedReports.Flush();
-            var file = Path.Combine(CacheDir, "reports.json");
+            var file = Path.Combine(CacheDir, SavedReports.FileName);
             var bytes = File.ReadAllBytes(file);
             var at = bytes.AsSpan().IndexOf("original"u8);
             "patched!"u8.CopyTo(bytes.AsSpan(at));
@@ -146,7 +169,7 @@ public sealed class CacheTrustTests : IDisposable
             SavedReports.Flush();
             SavedReports.ForgetMemory();
             Assert.NotNull(SavedReports.Find(CacheDir, "the key"));
-            Chown(Path.Combine(CacheDir, "reports.json"), Nobody);
+            Chown(Path.Combine(CacheDir, SavedReports.FileName), Nobody);
             SavedReports.ForgetMemory();
             Assert.Null(SavedReports.Find(CacheDir, "the key"));
         }
