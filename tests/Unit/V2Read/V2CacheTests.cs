@@ -27,6 +27,8 @@ public sealed class V2CacheTests : IDisposable
     public void Dispose()
     {
         DigestCache.Shared(Environment).Flush();
+        // The saved reports are written in the background too: a save still creating its file would race the delete.
+        SavedReports.Flush();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_root, recursive: true);
     }
