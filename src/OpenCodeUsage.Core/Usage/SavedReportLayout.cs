@@ -78,12 +78,12 @@ internal static class SavedReportLayout
         w.Write(s.CacheWriteTokens);
         w.Write(s.TotalTokens);
         w.Write(s.Cost);
-        WriteMoney(w, s.EstimatedCost);
+        WriteOptional(w, s.EstimatedCost, static (w, v) => w.Write(v));
         w.Write(s.IsTotal);
         WriteText(w, s.Models);
-        WriteNumber(w, s.CacheHitRate);
-        WriteDuration(w, s.GenerationTime);
-        WriteNumber(w, s.TokensPerSecond);
+        WriteOptional(w, s.CacheHitRate, static (w, v) => w.Write(v));
+        WriteOptional(w, s.GenerationTime, static (w, v) => w.Write(v.Ticks));
+        WriteOptional(w, s.TokensPerSecond, static (w, v) => w.Write(v));
     }
 
     private static UsageSummary Read(BinaryReader r) => new()
@@ -108,12 +108,12 @@ internal static class SavedReportLayout
         CacheWriteTokens = r.ReadInt64(),
         TotalTokens = r.ReadInt64(),
         Cost = r.ReadDecimal(),
-        EstimatedCost = ReadMoney(r),
+        EstimatedCost = ReadOptional(r, static r => r.ReadDecimal()),
         IsTotal = Flag(r),
         Models = ReadText(r),
-        CacheHitRate = ReadNumber(r),
-        GenerationTime = ReadDuration(r),
-        TokensPerSecond = ReadNumber(r),
+        CacheHitRate = ReadOptional(r, static r => r.ReadDouble()),
+        GenerationTime = ReadOptional(r, static r => TimeSpan.FromTicks(r.ReadInt64())),
+        TokensPerSecond = ReadOptional(r, static r => r.ReadDouble()),
     };
 
     private static int Count(BinaryReader r, int bodyLength)
@@ -141,43 +141,20 @@ internal static class SavedReportLayout
 
     private static string? ReadText(BinaryReader r) => Flag(r) ? r.ReadString() : null;
 
-    private static void WriteNumber(BinaryWriter w, double? number)
+    // A flag, then the value or its default: every optional number takes the same bytes whether it is set or not.
+    private static void WriteOptional<T>(BinaryWriter w, T? value, Action<BinaryWriter, T> write)
+        where T : struct
     {
-        w.Write(number.HasValue);
-        w.Write(number.GetValueOrDefault());
+        w.Write(value.HasValue);
+        write(w, value.GetValueOrDefault());
     }
 
-    private static double? ReadNumber(BinaryReader r)
+    private static T? ReadOptional<T>(BinaryReader r, Func<BinaryReader, T> read)
+        where T : struct
     {
         var has = Flag(r);
-        var value = r.ReadDouble();
+        var value = read(r);
         return has ? value : null;
-    }
-
-    private static void WriteMoney(BinaryWriter w, decimal? money)
-    {
-        w.Write(money.HasValue);
-        w.Write(money.GetValueOrDefault());
-    }
-
-    private static decimal? ReadMoney(BinaryReader r)
-    {
-        var has = Flag(r);
-        var value = r.ReadDecimal();
-        return has ? value : null;
-    }
-
-    private static void WriteDuration(BinaryWriter w, TimeSpan? duration)
-    {
-        w.Write(duration.HasValue);
-        w.Write(duration.GetValueOrDefault().Ticks);
-    }
-
-    private static TimeSpan? ReadDuration(BinaryReader r)
-    {
-        var has = Flag(r);
-        var ticks = r.ReadInt64();
-        return has ? TimeSpan.FromTicks(ticks) : null;
     }
 
     // Ticks and kind separately: ToBinary would turn a local time into the machine's offset of the day it was read.
