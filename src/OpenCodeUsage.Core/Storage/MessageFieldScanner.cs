@@ -256,6 +256,13 @@ internal ref struct MessageFieldScanner
             return false;
         }
 
+        return SkipColon();
+    }
+
+    /// <summary>After a member's name: the colon, and the whitespace either side of it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool SkipColon()
+    {
         SkipWhitespace();
         if (Peek() != ':')
         {
@@ -373,20 +380,7 @@ internal ref struct MessageFieldScanner
 
         while (!done)
         {
-            if (!SkipString())
-            {
-                return false;
-            }
-
-            SkipWhitespace();
-            if (Peek() != ':')
-            {
-                return false;
-            }
-
-            _at++;
-            SkipWhitespace();
-            if (!SkipValue() || !NextMember(out done))
+            if (!SkipString() || !SkipColon() || !SkipValue() || !NextMember(out done))
             {
                 return false;
             }
