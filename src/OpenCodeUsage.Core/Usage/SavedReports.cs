@@ -50,7 +50,8 @@ internal static class SavedReports
             catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or ArgumentException or OverflowException)
             {
                 // Signed by this build yet unreadable cannot happen short of a bug: answer afresh, and replace it then.
-                s_entries.Remove(entry);
+                // A new list, never a change to this one: a save in the background may be writing it out.
+                s_entries = s_entries.Where(e => e != entry).ToList();
                 return null;
             }
         }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using OpenCodeUsage.Delegation;
 using OpenCodeUsage.Digest;
+using OpenCodeUsage.IO;
 using OpenCodeUsage.Storage;
 using OpenCodeUsage.Usage;
 using Xunit;
@@ -128,6 +129,52 @@ public sealed class CacheTrustTests : IDisposable
             Assert.True(File.Exists(Path.Combine(CacheDir, SavedReports.FileName)));
             SavedReports.ForgetMemory();
             Assert.NotNull(SavedReports.Find(CacheDir, "the key"));
+        }
+        finally
+        {
+            SavedReports.ForgetMemory();
+        }
+    }
+
+    [Fact]
+    public void A_signed_report_that_will_not_read_is_dropped_and_the_others_still_answer()
+    {
+        SavedReports.ForgetMemory();
+        try
+        {
+            SavedReports.Keep(CacheDir, new SavedReport { Key = "good", Rows = [new UsageSummary { Group = "g", Cost = 1.5m }], Warnings = [] }, 4);
+            SavedReports.Flush();
+            // The same file with one more entry whose body no writer makes, signed as this build signs: only a bug could make it.
+            var file = Path.Combine(CacheDir, SavedReports.FileName);
+            var payload = File.ReadAllBytes(file)[MacKey.Length..];
+            using (var w = new BinaryWriter(new MemoryStream(), System.Text.Encoding.UTF8))
+            {
+                var build = typeof(SavedReports).Assembly.ManifestModule.ModuleVersionId.ToString("N");
+                using var r = new BinaryReader(new MemoryStream(payload), System.Text.Encoding.UTF8);
+                w.Write(r.ReadBytes(8));
+                Assert.Equal(build, r.ReadString());
+                w.Write(build);
+                var count = r.ReadInt32();
+                w.Write(count + 1);
+                w.Write("the unreadable one");
+                w.Write(3);
+                w.Write(new byte[] { 9, 9, 9 });
+                w.Write(r.ReadBytes(payload.Length));
+                var changed = ((MemoryStream)w.BaseStream).ToArray();
+                File.WriteAllBytes(file, [.. MacKey.Sign(MacKey.For(CacheDir)!, changed), .. changed]);
+            }
+
+            SavedReports.ForgetMemory();
+            Assert.Null(SavedReports.Find(CacheDir, "the unreadable one"));
+            Assert.Equal(1.5m, Assert.Single(SavedReports.Find(CacheDir, "good")!.Rows).Cost);
+
+            // The next save leaves the bad entry out.
+            SavedReports.Keep(CacheDir, new SavedReport { Key = "new", Rows = [], Warnings = [] }, 4);
+            SavedReports.Flush();
+            Assert.Equal(-1, File.ReadAllBytes(file).AsSpan().IndexOf("the unreadable one"u8));
+            SavedReports.ForgetMemory();
+            Assert.NotNull(SavedReports.Find(CacheDir, "good"));
+            Assert.NotNull(SavedReports.Find(CacheDir, "new"));
         }
         finally
         {
