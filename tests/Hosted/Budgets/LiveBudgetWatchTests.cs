@@ -54,7 +54,9 @@ public sealed class LiveBudgetWatchTests(ITestOutputHelper output)
         var root = Directory.CreateTempSubdirectory("ocu-budget-live-").FullName;
         try
         {
-            await using var sandbox = await SandboxAsync(root);
+            // Spaced chunks keep each step longer than a poll: with none, a quick machine can write every step of
+            // the session between two polls, and the alert honestly counts the whole session.
+            await using var sandbox = await SandboxAsync(root, TimeSpan.FromMilliseconds(200));
             using var engine = new Engine();
             // Project beta has spent nothing: the first step of its session crosses the limit, and two more follow.
             var budget = new Hashtable { ["Name"] = "beta-today", ["Period"] = "Day", ["Project"] = new[] { "beta" }, ["LimitUsd"] = 0.000001m };
